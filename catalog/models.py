@@ -1,0 +1,825 @@
+"""The catalogue: DCAT-AP 3 catalogue, publishers, datasets, distributions, data services
+and the controlled vocabularies they point to."""
+
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from catalog.multilingual import LanguageMapField
+from catalog.uploads import validate_upload
+
+SITE_MANAGERS_GROUP = "Site managers"
+
+
+def is_site_manager(user) -> bool:
+    """Site managers see and change everything in the catalogue."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    cached = getattr(user, "_is_site_manager", None)
+    if cached is None:
+        cached = user.groups.filter(name=SITE_MANAGERS_GROUP).exists()
+        user._is_site_manager = cached
+    return cached
+
+
+def url_list_validator(value):
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValidationError(_("Expected a list of web addresses."))
+    for item in value:
+        if not item.startswith(("http://", "https://")):
+            raise ValidationError(
+                _("%(value)s is not a web address (it must start with http:// or https://)."),
+                params={"value": item},
+            )
+
+
+# Vocabularies ---------------------------------------------------------------------------
+
+
+class ConceptQuerySet(models.QuerySet):
+    def in_scheme(self, scheme):
+        return self.filter(scheme=scheme)
+
+
+class Concept(models.Model):
+    """A term from a controlled vocabulary (SKOS concept), e.g. an EU data theme or file type."""
+
+    class Scheme(models.TextChoices):
+        THEME = "theme", _("Data theme")
+        ACCESS_RIGHT = "access-right", _("Access right")
+        FREQUENCY = "frequency", _("Frequency")
+        FILE_TYPE = "file-type", _("File type")
+        LANGUAGE = "language", _("Language")
+        PUBLISHER_TYPE = "publisher-type", _("Publisher type")
+        DISTRIBUTION_STATUS = "distribution-status", _("Distribution status")
+        DOMAIN = "domain", _("Domain concept")
+
+    scheme = models.CharField(_("vocabulary"), max_length=30, choices=Scheme)
+    scheme_uri = models.URLField(
+        _("concept scheme URI"), max_length=500, blank=True, help_text=_("skos:inScheme")
+    )
+    uri = models.URLField(_("URI"), max_length=500, unique=True)
+    code = models.CharField(_("code"), max_length=100)
+    label = LanguageMapField(_("label"), max_length=300)
+    # File types only: what the DCAT-AP and quality criteria ask about a format.
+    media_type = models.CharField(_("IANA media type"), max_length=100, blank=True)
+    extensions = models.CharField(
+        _("file extensions"), max_length=100, blank=True, help_text=_("Comma-separated, no dot.")
+    )
+    machine_readable = models.BooleanField(_("machine-readable"), default=False)
+    non_proprietary = models.BooleanField(_("non-proprietary"), default=False)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = ConceptQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("concept")
+        verbose_name_plural = _("concepts")
+        ordering = ["scheme", "position", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "code"], name="concept_unique_code"),
+        ]
+
+    def __str__(self):
+        return str(self.label) or self.code
+
+
+class Licence(models.Model):
+    """A licence document with the flags reuse conditions are judged by."""
+
+    code = models.CharField(
+        _("code"), max_length=50, unique=True, help_text=_("Short id, e.g. CC-BY-4.0.")
+    )
+    uri = models.URLField(_("URI"), max_length=500, unique=True)
+    title = LanguageMapField(_("title"), max_length=200)
+    url = models.URLField(_("licence text"), max_length=500, blank=True)
+    is_open = models.BooleanField(_("open licence"), default=False)
+    attribution = models.BooleanField(_("attribution required"), default=False)
+    share_alike = models.BooleanField(_("share-alike"), default=False)
+    non_commercial = models.BooleanField(_("non-commercial only"), default=False)
+    no_derivatives = models.BooleanField(_("no derivatives"), default=False)
+    public_domain = models.BooleanField(_("public domain"), default=False)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("licence")
+        verbose_name_plural = _("licences")
+        ordering = ["position", "code"]
+
+    def __str__(self):
+        return str(self.title) or self.code
+
+
+class Keyword(models.Model):
+    value = models.CharField(_("keyword"), max_length=100)
+    language = models.CharField(_("language tag"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("keyword")
+        verbose_name_plural = _("keywords")
+        ordering = ["value"]
+        constraints = [
+            models.UniqueConstraint(fields=["value", "language"], name="keyword_unique"),
+        ]
+        indexes = [models.Index(fields=["value"], name="keyword_value_idx")]
+
+    def __str__(self):
+        return self.value
+
+
+# Catalogue and publishers ---------------------------------------------------------------
+
+
+class Catalog(models.Model):
+    """The portal's own catalogue record (dcat:Catalog); there is one."""
+
+    title = LanguageMapField(_("title"), max_length=300)
+    description = LanguageMapField(_("description"), textarea=True)
+    publisher = models.ForeignKey(
+        "Publisher", models.SET_NULL, null=True, blank=True, verbose_name=_("publisher")
+    )
+    homepage = models.URLField(_("homepage"), max_length=500, blank=True)
+    languages = models.ManyToManyField(
+        Concept,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"scheme": Concept.Scheme.LANGUAGE},
+        verbose_name=_("languages"),
+    )
+    licence = models.ForeignKey(
+        Licence, models.SET_NULL, null=True, blank=True, verbose_name=_("licence")
+    )
+    themes_taxonomy = models.URLField(
+        _("themes taxonomy"),
+        max_length=500,
+        default="http://publications.europa.eu/resource/authority/data-theme",
+    )
+    issued = models.DateField(_("issued"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("catalogue")
+        verbose_name_plural = _("catalogue")
+
+    def __str__(self):
+        return str(self.title) or settings.SITE_NAME
+
+    @classmethod
+    def get_current(cls) -> "Catalog":
+        catalog = cls.objects.select_related("publisher", "licence").order_by("pk").first()
+        if catalog is None:
+            catalog = cls.objects.create(
+                title={"en": f"{settings.SITE_NAME} catalogue", "nl": f"{settings.SITE_NAME} catalogus"},
+                description={
+                    "en": "Open data published by the members of this portal.",
+                    "nl": "Open data gepubliceerd door de deelnemers aan dit portaal.",
+                },
+                homepage=settings.SITE_URL + "/",
+                issued=timezone.localdate(),
+            )
+        return catalog
+
+
+class PublisherQuerySet(models.QuerySet):
+    def editable_by(self, user):
+        if is_site_manager(user):
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(memberships__user=user)
+
+    def administered_by(self, user):
+        if is_site_manager(user):
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            memberships__user=user, memberships__role=PublisherMembership.Role.ADMIN
+        )
+
+
+class Publisher(models.Model):
+    """An organisation that publishes data (foaf:Agent)."""
+
+    name = LanguageMapField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    uri = models.URLField(
+        _("URI"),
+        max_length=500,
+        blank=True,
+        help_text=_("An official organisation URI, if it has one. Blank: the portal's own."),
+    )
+    description = LanguageMapField(_("description"), textarea=True, blank=True)
+    homepage = models.URLField(_("homepage"), max_length=500, blank=True)
+    publisher_type = models.ForeignKey(
+        Concept,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"scheme": Concept.Scheme.PUBLISHER_TYPE},
+        verbose_name=_("publisher type"),
+    )
+    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="PublisherMembership",
+        related_name="publishers",
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modified"), auto_now=True)
+
+    objects = PublisherQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("publisher")
+        verbose_name_plural = _("publishers")
+        ordering = ["slug"]
+
+    def __str__(self):
+        return str(self.name) or self.slug
+
+    def get_absolute_url(self):
+        return reverse("catalog:publisher-detail", args=[self.slug])
+
+    def get_uri(self) -> str:
+        return self.uri or settings.SITE_URL + self.get_absolute_url()
+
+    def add_member(self, user, role=None) -> "PublisherMembership":
+        """Make `user` a member; members need staff status to reach the admin."""
+        membership, _created = PublisherMembership.objects.update_or_create(
+            publisher=self, user=user, defaults={"role": role or PublisherMembership.Role.EDITOR}
+        )
+        if not user.is_staff:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+        return membership
+
+
+class PublisherMembership(models.Model):
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("Administrator")
+        EDITOR = "editor", _("Editor")
+
+    publisher = models.ForeignKey(Publisher, models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="publisher_memberships"
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role, default=Role.EDITOR)
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        constraints = [
+            models.UniqueConstraint(fields=["publisher", "user"], name="membership_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()}, {self.publisher})"
+
+
+# Datasets -------------------------------------------------------------------------------
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class DatasetQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def visible_to(self, user):
+        """Published datasets, plus every dataset of the publishers the user belongs to."""
+        if is_site_manager(user):
+            return self
+        if not user.is_authenticated:
+            return self.published()
+        return self.filter(
+            Q(status=Status.PUBLISHED)
+            | Q(publisher__in=Publisher.objects.filter(memberships__user=user))
+        )
+
+    def editable_by(self, user):
+        if is_site_manager(user):
+            return self
+        return self.filter(publisher__in=Publisher.objects.editable_by(user))
+
+    def for_list(self):
+        """What a list of dataset cards shows, in a fixed number of queries."""
+        return self.select_related("publisher", "licence", "access_rights").prefetch_related(
+            "themes", "distributions__format"
+        )
+
+
+class Dataset(models.Model):
+    """A dcat:Dataset."""
+
+    Status = Status
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    uri = models.URLField(
+        _("URI"),
+        max_length=500,
+        unique=True,
+        blank=True,
+        help_text=_("Stable URI. Blank: the portal assigns one when the dataset is first saved."),
+    )
+    identifier = models.CharField(
+        _("identifier"),
+        max_length=500,
+        blank=True,
+        help_text=_("dct:identifier; harvested datasets keep the identifier of their source."),
+    )
+    title = LanguageMapField(_("title"), max_length=300)
+    description = LanguageMapField(
+        _("description"), textarea=True, help_text=_("Markdown. Links and lists are allowed.")
+    )
+    keywords = models.ManyToManyField(
+        Keyword, blank=True, related_name="datasets", verbose_name=_("keywords")
+    )
+    themes = models.ManyToManyField(
+        Concept,
+        related_name="datasets",
+        limit_choices_to={"scheme": Concept.Scheme.THEME},
+        verbose_name=_("themes"),
+    )
+    concepts = models.ManyToManyField(
+        Concept,
+        blank=True,
+        related_name="concept_datasets",
+        limit_choices_to={"scheme": Concept.Scheme.DOMAIN},
+        verbose_name=_("domain concepts"),
+    )
+    publisher = models.ForeignKey(
+        Publisher, models.PROTECT, related_name="datasets", verbose_name=_("publisher")
+    )
+    creator = models.ForeignKey(
+        Publisher,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="created_datasets",
+        verbose_name=_("creator"),
+    )
+    temporal_start = models.DateField(_("temporal coverage from"), null=True, blank=True)
+    temporal_end = models.DateField(_("temporal coverage until"), null=True, blank=True)
+    spatial_uri = models.URLField(
+        _("spatial coverage URI"),
+        max_length=500,
+        blank=True,
+        help_text=_("For example a Geonames or EU place URI."),
+    )
+    spatial_label = LanguageMapField(_("spatial coverage"), max_length=200, blank=True)
+    bbox_west = models.FloatField(
+        _("west"), null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    bbox_south = models.FloatField(
+        _("south"), null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+    bbox_east = models.FloatField(
+        _("east"), null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    bbox_north = models.FloatField(
+        _("north"), null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+    frequency = models.ForeignKey(
+        Concept,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"scheme": Concept.Scheme.FREQUENCY},
+        verbose_name=_("update frequency"),
+    )
+    languages = models.ManyToManyField(
+        Concept,
+        blank=True,
+        related_name="language_datasets",
+        limit_choices_to={"scheme": Concept.Scheme.LANGUAGE},
+        verbose_name=_("languages"),
+    )
+    issued = models.DateField(_("issued"), null=True, blank=True)
+    modified = models.DateField(_("modified"), null=True, blank=True)
+    landing_page = models.URLField(_("landing page"), max_length=1000, blank=True)
+    documentation = models.JSONField(
+        _("documentation pages"), default=list, blank=True, validators=[url_list_validator]
+    )
+    conforms_to = models.JSONField(
+        _("conforms to standards"), default=list, blank=True, validators=[url_list_validator]
+    )
+    version = models.CharField(_("version"), max_length=50, blank=True)
+    version_notes = LanguageMapField(_("version notes"), textarea=True, blank=True)
+    access_rights = models.ForeignKey(
+        Concept,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"scheme": Concept.Scheme.ACCESS_RIGHT},
+        verbose_name=_("access rights"),
+    )
+    licence = models.ForeignKey(
+        Licence,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="datasets",
+        verbose_name=_("licence"),
+        help_text=_("Applies to every distribution that does not name its own."),
+    )
+    provenance = LanguageMapField(_("provenance"), textarea=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(_("first published"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("metadata modified"), auto_now=True)
+
+    objects = DatasetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("dataset")
+        verbose_name_plural = _("datasets")
+        ordering = ["-published_at", "-pk"]
+        indexes = [
+            # The public list: published datasets, newest first / last modified first.
+            models.Index(fields=["status", "-published_at"], name="dataset_status_published_idx"),
+            models.Index(fields=["status", "-updated_at"], name="dataset_status_updated_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(temporal_start__isnull=True)
+                | Q(temporal_end__isnull=True)
+                | Q(temporal_start__lte=models.F("temporal_end")),
+                name="dataset_temporal_order",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.title) or self.slug
+
+    def get_absolute_url(self):
+        return reverse("catalog:dataset-detail", args=[self.slug])
+
+    def save(self, *args, **kwargs):
+        # The URI is fixed on first save so that it never follows a later slug change.
+        if not self.uri:
+            self.uri = settings.SITE_URL + reverse("catalog:dataset-detail", args=[self.slug])
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        errors = {}
+        if self.temporal_start and self.temporal_end and self.temporal_start > self.temporal_end:
+            errors["temporal_end"] = _("The end of the period lies before its start.")
+        bbox = [self.bbox_west, self.bbox_south, self.bbox_east, self.bbox_north]
+        if any(v is not None for v in bbox) and not all(v is not None for v in bbox):
+            errors["bbox_west"] = _("Give all four sides of the bounding box, or none.")
+        elif all(v is not None for v in bbox) and (
+            self.bbox_west > self.bbox_east or self.bbox_south > self.bbox_north
+        ):
+            errors["bbox_west"] = _("West must lie west of east, and south south of north.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def has_bbox(self) -> bool:
+        return None not in (self.bbox_west, self.bbox_south, self.bbox_east, self.bbox_north)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == Status.PUBLISHED
+
+    def publish(self):
+        self.status = Status.PUBLISHED
+        self.published_at = self.published_at or timezone.now()
+        self.save(update_fields=["status", "published_at", "updated_at"])
+
+    def withdraw(self):
+        self.status = Status.WITHDRAWN
+        self.save(update_fields=["status", "updated_at"])
+
+    def set_keywords(self, keywords_by_language: dict[str, list[str]]):
+        """Replace the keywords with {language: [values]}, creating missing Keyword rows."""
+        wanted = {
+            (value.strip()[:100], language)
+            for language, values in keywords_by_language.items()
+            for value in values
+            if value.strip()
+        }
+        Keyword.objects.bulk_create(
+            [Keyword(value=value, language=language) for value, language in wanted],
+            ignore_conflicts=True,
+        )
+        candidates = Keyword.objects.filter(value__in={value for value, _ in wanted})
+        self.keywords.set([k for k in candidates if (k.value, k.language) in wanted])
+
+    def keywords_by_language(self) -> dict[str, list[str]]:
+        result: dict[str, list[str]] = {}
+        for keyword in self.keywords.all():
+            result.setdefault(keyword.language, []).append(keyword.value)
+        return result
+
+    def effective_licence(self):
+        return self.licence
+
+
+class ContactPoint(models.Model):
+    """A vcard:Kind to ask about the dataset."""
+
+    dataset = models.ForeignKey(Dataset, models.CASCADE, related_name="contact_points")
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail"), blank=True)
+    url = models.URLField(_("web address"), max_length=500, blank=True)
+    phone = models.CharField(_("telephone"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("contact point")
+        verbose_name_plural = _("contact points")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if not (self.email or self.url or self.phone):
+            raise ValidationError(_("Give an e-mail address, web address or telephone number."))
+
+
+class DatasetRelation(models.Model):
+    """A qualified relation (dcat:qualifiedRelation) to another dataset or resource."""
+
+    class Role(models.TextChoices):
+        SOURCE = "source", _("is derived from")
+        PART_OF = "part_of", _("is part of")
+        VERSION_OF = "version_of", _("is a version of")
+        REPLACES = "replaces", _("replaces")
+        RELATED = "related", _("is related to")
+
+    dataset = models.ForeignKey(Dataset, models.CASCADE, related_name="relations")
+    role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.RELATED)
+    target = models.ForeignKey(
+        Dataset,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="inverse_relations",
+        verbose_name=_("dataset in this catalogue"),
+    )
+    target_uri = models.URLField(_("or an external URI"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("related dataset")
+        verbose_name_plural = _("related datasets")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target__isnull=False) | ~Q(target_uri=""),
+                name="relation_has_target",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()} {self.target or self.target_uri}"
+
+    def clean(self):
+        if not self.target_id and not self.target_uri:
+            raise ValidationError(_("Choose a dataset or give a URI."))
+        if self.target_id and self.target_id == self.dataset_id:
+            raise ValidationError(_("A dataset cannot be related to itself."))
+
+    def get_target_uri(self) -> str:
+        return self.target.uri if self.target_id else self.target_uri
+
+
+class Distribution(models.Model):
+    """A dcat:Distribution: a file or access point of a dataset."""
+
+    class DistributionStatus(models.TextChoices):
+        COMPLETED = "COMPLETED", _("Completed")
+        DEVELOP = "DEVELOP", _("Under development")
+        DEPRECATED = "DEPRECATED", _("Deprecated")
+        WITHDRAWN = "WITHDRAWN", _("Withdrawn")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    dataset = models.ForeignKey(Dataset, models.CASCADE, related_name="distributions")
+    title = LanguageMapField(_("title"), max_length=300, blank=True)
+    description = LanguageMapField(_("description"), textarea=True, blank=True)
+    access_url = models.URLField(
+        _("access URL"),
+        max_length=1000,
+        blank=True,
+        help_text=_("Where the data can be obtained: a download, an API or a web page."),
+    )
+    download_url = models.URLField(
+        _("download URL"), max_length=1000, blank=True, help_text=_("A direct link to the file.")
+    )
+    file = models.FileField(
+        _("uploaded file"),
+        upload_to="distributions/%Y/%m/",
+        max_length=300,
+        blank=True,
+        validators=[validate_upload],
+        help_text=_("Upload the file instead of linking to it; the portal serves it."),
+    )
+    format = models.ForeignKey(
+        Concept,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="format_distributions",
+        limit_choices_to={"scheme": Concept.Scheme.FILE_TYPE},
+        verbose_name=_("format"),
+    )
+    media_type = models.CharField(
+        _("media type"), max_length=100, blank=True, help_text=_("IANA type, e.g. text/csv.")
+    )
+    byte_size = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
+    checksum = models.CharField(
+        _("SHA-256 checksum"), max_length=64, blank=True, help_text=_("Hexadecimal.")
+    )
+    licence = models.ForeignKey(
+        Licence,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="distributions",
+        verbose_name=_("licence"),
+        help_text=_("Blank: the dataset's licence."),
+    )
+    rights = LanguageMapField(_("rights"), textarea=True, blank=True)
+    conforms_to = models.JSONField(
+        _("conforms to (schema)"), default=list, blank=True, validators=[url_list_validator]
+    )
+    languages = models.ManyToManyField(
+        Concept,
+        blank=True,
+        related_name="language_distributions",
+        limit_choices_to={"scheme": Concept.Scheme.LANGUAGE},
+        verbose_name=_("languages"),
+    )
+    issued = models.DateField(_("issued"), null=True, blank=True)
+    modified = models.DateField(_("modified"), null=True, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=DistributionStatus,
+        default=DistributionStatus.COMPLETED,
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modified"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("distribution")
+        verbose_name_plural = _("distributions")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(access_url="") | ~Q(download_url="") | ~Q(file=""),
+                name="distribution_has_location",
+            ),
+            models.CheckConstraint(
+                condition=Q(checksum="") | Q(checksum__regex=r"^[0-9a-f]{64}$"),
+                name="distribution_checksum_sha256",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.title) or (self.format.code if self.format_id else str(self.uuid))
+
+    def clean(self):
+        if not (self.access_url or self.download_url or self.file):
+            raise ValidationError(
+                _("Give an access URL or a download URL, or upload a file."), code="no_location"
+            )
+
+    def get_download_url(self) -> str:
+        """The portal URL that serves the uploaded file or sends the visitor to the data."""
+        return reverse("catalog:distribution-download", args=[self.dataset.slug, self.uuid])
+
+    def get_access_url(self) -> str:
+        """dcat:accessURL, absolute: uploaded files are accessed through the portal."""
+        if self.access_url:
+            return self.access_url
+        if self.file:
+            return settings.SITE_URL + self.get_download_url()
+        return self.download_url
+
+    def get_download_target(self) -> str:
+        """dcat:downloadURL, absolute; blank when there is nothing to download directly."""
+        if self.file:
+            return settings.SITE_URL + self.get_download_url()
+        return self.download_url
+
+    def effective_licence(self):
+        return self.licence or self.dataset.licence
+
+    def set_file_facts(self):
+        """Fill byte size and SHA-256 from the uploaded file, reading it in chunks."""
+        digest = hashlib.sha256()
+        size = 0
+        self.file.seek(0)
+        for chunk in self.file.chunks():
+            digest.update(chunk)
+            size += len(chunk)
+        self.file.seek(0)
+        self.byte_size = size
+        self.checksum = digest.hexdigest()
+
+
+class DataServiceQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def visible_to(self, user):
+        if is_site_manager(user):
+            return self
+        if not user.is_authenticated:
+            return self.published()
+        return self.filter(
+            Q(status=Status.PUBLISHED)
+            | Q(publisher__in=Publisher.objects.filter(memberships__user=user))
+        )
+
+    def editable_by(self, user):
+        if is_site_manager(user):
+            return self
+        return self.filter(publisher__in=Publisher.objects.editable_by(user))
+
+
+class DataService(models.Model):
+    """A dcat:DataService: an API that serves datasets."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    publisher = models.ForeignKey(
+        Publisher, models.PROTECT, related_name="data_services", verbose_name=_("publisher")
+    )
+    title = LanguageMapField(_("title"), max_length=300)
+    description = LanguageMapField(_("description"), textarea=True, blank=True)
+    endpoint_url = models.URLField(_("endpoint URL"), max_length=1000)
+    endpoint_description = models.URLField(
+        _("endpoint description"),
+        max_length=1000,
+        blank=True,
+        help_text=_("For example an OpenAPI document."),
+    )
+    serves_datasets = models.ManyToManyField(
+        Dataset, blank=True, related_name="data_services", verbose_name=_("serves datasets")
+    )
+    themes = models.ManyToManyField(
+        Concept,
+        blank=True,
+        related_name="data_services",
+        limit_choices_to={"scheme": Concept.Scheme.THEME},
+        verbose_name=_("themes"),
+    )
+    conforms_to = models.JSONField(
+        _("conforms to standards"), default=list, blank=True, validators=[url_list_validator]
+    )
+    licence = models.ForeignKey(
+        Licence, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("licence")
+    )
+    access_rights = models.ForeignKey(
+        Concept,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"scheme": Concept.Scheme.ACCESS_RIGHT},
+        verbose_name=_("access rights"),
+    )
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modified"), auto_now=True)
+
+    objects = DataServiceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("data service")
+        verbose_name_plural = _("data services")
+        ordering = ["slug"]
+
+    def __str__(self):
+        return str(self.title) or self.slug
+
+    def get_absolute_url(self):
+        return reverse("catalog:dataservice-detail", args=[self.slug])
+
+    def get_uri(self) -> str:
+        return settings.SITE_URL + self.get_absolute_url()
