@@ -1,0 +1,758 @@
+"""The publishing admin: publishers' members edit their own records, site managers all.
+
+Members of a publisher are staff without any Django model permission: what they may see
+and change follows from their PublisherMembership, checked in every queryset, permission
+method and foreign-key choice below. Site managers (superusers or the "Site managers"
+group, see catalog.models.is_site_manager) see and change everything.
+"""
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.db import models
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from catalog.completeness import missing_properties
+from catalog.forms import (
+    AdminLanguageMapWidget,
+    DataServiceForm,
+    DatasetForm,
+    DistributionForm,
+    MembershipForm,
+)
+from catalog.models import (
+    Catalog,
+    Concept,
+    ContactPoint,
+    DataService,
+    Dataset,
+    DatasetRelation,
+    Distribution,
+    HarvestFailure,
+    HarvestRun,
+    HarvestSource,
+    Licence,
+    Publisher,
+    PublisherMembership,
+    Status,
+    is_site_manager,
+)
+from catalog.multilingual import LanguageMapField
+from catalog.tasks import harvest_source
+
+admin.site.site_header = format_lazy(_("{site} management"), site=settings.SITE_NAME)
+admin.site.site_title = format_lazy(_("{site} management"), site=settings.SITE_NAME)
+admin.site.index_title = _("Publish and manage data")
+
+
+def memberships(request) -> dict[int, str]:
+    """The user's publisher ids and roles, read once per request."""
+    # The login page lists the admin's apps too, for a visitor who is not signed in.
+    if not request.user.is_authenticated:
+        return {}
+    if not hasattr(request, "_catalog_memberships"):
+        request._catalog_memberships = dict(
+            PublisherMembership.objects.filter(user=request.user).values_list(
+                "publisher_id", "role"
+            )
+        )
+    return request._catalog_memberships
+
+
+def can_edit_publisher(request, publisher_id) -> bool:
+    return is_site_manager(request.user) or publisher_id in memberships(request)
+
+
+def can_administer_publisher(request, publisher_id) -> bool:
+    return (
+        is_site_manager(request.user)
+        or memberships(request).get(publisher_id) == PublisherMembership.Role.ADMIN
+    )
+
+
+class FormFieldsMixin:
+    """Language maps get labelled inputs side by side; bare web addresses mean https."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, LanguageMapField):
+            kwargs.setdefault(
+                "widget",
+                AdminLanguageMapWidget(label=db_field.verbose_name, textarea=db_field.textarea),
+            )
+        elif isinstance(db_field, models.URLField):
+            kwargs.setdefault("assume_scheme", "https")
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+# Records owned by a publisher -------------------------------------------------------------
+
+
+class PublisherScopedAdmin(FormFieldsMixin, admin.ModelAdmin):
+    """Members of a publisher manage its records; site managers manage all of them."""
+
+    # The lookup from the record to its publisher's id.
+    publisher_lookup = "publisher"
+
+    def publisher_id_of(self, obj):
+        return obj.publisher_id
+
+    def has_module_permission(self, request):
+        return is_site_manager(request.user) or bool(memberships(request))
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return is_site_manager(request.user) or bool(memberships(request))
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return self.has_module_permission(request)
+        return can_edit_publisher(request, self.publisher_id_of(obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if is_site_manager(request.user):
+            return queryset
+        return queryset.filter(**{f"{self.publisher_lookup}__in": list(memberships(request))})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # The choices are also the validation: a forged id of another publisher is refused.
+        if db_field.name == "publisher":
+            kwargs["queryset"] = Publisher.objects.editable_by(request.user)
+        elif db_field.name == "dataset":
+            kwargs["queryset"] = Dataset.objects.editable_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        own = list(memberships(request))
+        if "publisher" not in initial and len(own) == 1:
+            initial["publisher"] = own[0]
+        return initial
+
+
+class DatasetPartInline(FormFieldsMixin):
+    """Inline rows of a dataset: whoever may edit the dataset may edit them."""
+
+    def _allowed(self, request, obj):
+        if obj is None:
+            return is_site_manager(request.user) or bool(memberships(request))
+        return can_edit_publisher(request, obj.publisher_id)
+
+    def _editable(self, request, obj):
+        # A harvested dataset's parts belong to its source, like the dataset itself.
+        return self._allowed(request, obj) and not getattr(obj, "harvest_source_id", None)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._editable(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(request, obj)
+
+
+DISTRIBUTION_FIELDSETS = [
+    (None, {"fields": ["title", "description"]}),
+    (
+        _("The data: upload a file, or link to it"),
+        {
+            "fields": ["file", "access_url", "download_url"],
+            "description": _(
+                "Upload the file for the portal to serve, or give the address where the "
+                "data can be found. Uploads get their size and checksum filled in."
+            ),
+        },
+    ),
+    (
+        _("About the data"),
+        {
+            "fields": [
+                "format",
+                "media_type",
+                "licence",
+                "rights",
+                "conforms_to",
+                "languages",
+                "status",
+                ("issued", "modified"),
+                ("byte_size", "checksum"),
+                "position",
+            ]
+        },
+    ),
+]
+
+
+class DistributionInline(DatasetPartInline, admin.StackedInline):
+    model = Distribution
+    form = DistributionForm
+    fieldsets = DISTRIBUTION_FIELDSETS
+    readonly_fields = ["byte_size", "checksum"]
+    autocomplete_fields = ["format", "licence", "languages"]
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 0 if obj is not None and obj.distributions.exists() else 1
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("format", "licence")
+
+
+class ContactPointInline(DatasetPartInline, admin.TabularInline):
+    model = ContactPoint
+    fields = ["name", "email", "url", "phone"]
+    extra = 1
+
+
+class RelationInline(DatasetPartInline, admin.TabularInline):
+    model = DatasetRelation
+    fk_name = "dataset"
+    fields = ["role", "target", "target_uri"]
+    autocomplete_fields = ["target"]
+    extra = 0
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "target":
+            kwargs["queryset"] = Dataset.objects.visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+# Datasets ---------------------------------------------------------------------------------
+
+
+@admin.register(Dataset)
+class DatasetAdmin(PublisherScopedAdmin):
+    form = DatasetForm
+    change_form_template = "admin/catalog/dataset/change_form.html"
+    inlines = [DistributionInline, ContactPointInline, RelationInline]
+    list_display = ["title_column", "publisher", "status", "updated_at", "distribution_count"]
+    list_filter = [
+        "status",
+        ("publisher", admin.RelatedOnlyFieldListFilter),
+        ("themes", admin.RelatedOnlyFieldListFilter),
+        ("access_rights", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["publisher"]
+    search_fields = [
+        "slug",
+        "identifier",
+        *(f"title__{code}" for code in settings.METADATA_LANGUAGES),
+        "=keywords__value",
+    ]
+    ordering = ["-updated_at"]
+    autocomplete_fields = [
+        "themes",
+        "concepts",
+        "languages",
+        "frequency",
+        "access_rights",
+        "licence",
+    ]
+    actions = ["publish_selected", "withdraw_selected"]
+    fieldsets = [
+        (
+            _("Description"),
+            {"fields": ["title", "description", "slug", "landing_page", "documentation"]},
+        ),
+        (
+            _("Classification"),
+            {"fields": ["themes", "keyword_text", "concepts"]},
+        ),
+        (
+            _("Coverage"),
+            {
+                "fields": [
+                    ("temporal_start", "temporal_end"),
+                    "spatial_label",
+                    "spatial_uri",
+                    ("bbox_west", "bbox_south", "bbox_east", "bbox_north"),
+                    "languages",
+                    "frequency",
+                ],
+                "description": _(
+                    "The period, the area and the languages the data covers, and how often "
+                    "it is updated."
+                ),
+            },
+        ),
+        (
+            _("Reuse conditions"),
+            {"fields": ["licence", "access_rights", "conforms_to", "provenance"]},
+        ),
+        (
+            _("Contact"),
+            {
+                "fields": ["publisher", "creator"],
+                "description": _("Add the people to ask about the data under Contact points."),
+            },
+        ),
+        (
+            _("Publication"),
+            {
+                "fields": [
+                    "status",
+                    ("issued", "modified"),
+                    ("version", "version_notes"),
+                    "identifier",
+                    "uri",
+                    ("published_at", "created_at", "updated_at"),
+                ]
+            },
+        ),
+    ]
+
+    @admin.display(description=_("title"))
+    def title_column(self, obj):
+        return str(obj)
+
+    @admin.display(description=_("distributions"), ordering="distribution_count")
+    def distribution_count(self, obj):
+        return obj.distribution_count
+
+    def get_queryset(self, request):
+        # A subquery rather than a join: the list's count() and filters skip it entirely.
+        per_dataset = (
+            Distribution.objects.filter(dataset=OuterRef("pk"))
+            .order_by()
+            .values("dataset")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(distribution_count=Coalesce(Subquery(per_dataset), 0))
+        )
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        # A harvested dataset belongs to its source (the next run would undo an edit): it is
+        # shown read-only. Portal-only fields, once datasets have them, are the exception.
+        if obj is not None and obj.harvest_source_id:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and obj.harvest_source_id:
+            harvest = (_("Harvest"), {"fields": ["harvest_source", "raw_metadata"]})
+            fieldsets = [*fieldsets, harvest]
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = ["published_at", "created_at", "updated_at"]
+        if obj is not None:
+            # URIs and web addresses of a dataset are cited elsewhere; they stay put.
+            fields.append("uri")
+            if not is_site_manager(request.user):
+                fields.append("slug")
+        return fields
+
+    def get_search_results(self, request, queryset, search_term):
+        # Related datasets and served datasets may belong to another publisher: their
+        # autocomplete lists every dataset the user can see, not only the editable ones.
+        if _autocomplete_field(request) in ("target", "serves_datasets"):
+            queryset = Dataset.objects.visible_to(request.user)
+        return super().get_search_results(request, queryset, search_term)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "_withdraw" in request.POST:
+            obj.withdraw()
+            self.message_user(
+                request, _("The dataset is withdrawn: it no longer shows on the site.")
+            )
+        elif "_publish" in request.POST or (obj.is_published and obj.published_at is None):
+            obj.publish()
+            self.message_user(request, _("The dataset is published: everyone can find it now."))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        dataset = self.get_object(request, object_id)
+        if dataset is not None and self.has_view_permission(request, dataset):
+            extra_context["completeness"] = missing_properties(dataset)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.action(description=_("Publish selected datasets"), permissions=["change"])
+    def publish_selected(self, request, queryset):
+        datasets = [d for d in queryset if d.status != Status.PUBLISHED]
+        for dataset in datasets:
+            dataset.publish()
+            self.log_change(request, dataset, [{"changed": {"fields": ["status"]}}])
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d dataset was published.",
+                "%(count)d datasets were published.",
+                len(datasets),
+            )
+            % {"count": len(datasets)},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Withdraw selected datasets"), permissions=["change"])
+    def withdraw_selected(self, request, queryset):
+        datasets = [d for d in queryset if d.status == Status.PUBLISHED]
+        for dataset in datasets:
+            dataset.withdraw()
+            self.log_change(request, dataset, [{"changed": {"fields": ["status"]}}])
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d dataset was withdrawn.",
+                "%(count)d datasets were withdrawn.",
+                len(datasets),
+            )
+            % {"count": len(datasets)},
+            messages.SUCCESS,
+        )
+
+
+def _autocomplete_field(request) -> str:
+    match = request.resolver_match
+    if match is None or match.url_name != "autocomplete":
+        return ""
+    return request.GET.get("field_name", "")
+
+
+@admin.register(Distribution)
+class DistributionAdmin(PublisherScopedAdmin):
+    form = DistributionForm
+    publisher_lookup = "dataset__publisher"
+    fieldsets = [(None, {"fields": ["dataset"]}), *DISTRIBUTION_FIELDSETS]
+    readonly_fields = ["byte_size", "checksum"]
+    autocomplete_fields = ["dataset", "format", "licence", "languages"]
+    list_display = ["__str__", "dataset", "format", "byte_size", "updated_at"]
+    list_select_related = ["dataset", "format"]
+    list_filter = [("format", admin.RelatedOnlyFieldListFilter)]
+    search_fields = [
+        *(f"title__{code}" for code in settings.METADATA_LANGUAGES),
+        *(f"dataset__title__{code}" for code in settings.METADATA_LANGUAGES),
+        "dataset__slug",
+    ]
+
+    def publisher_id_of(self, obj):
+        return obj.dataset.publisher_id
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("dataset")
+
+
+@admin.register(DataService)
+class DataServiceAdmin(PublisherScopedAdmin):
+    form = DataServiceForm
+    list_display = ["__str__", "publisher", "status", "endpoint_url", "updated_at"]
+    list_filter = ["status", ("publisher", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["publisher"]
+    search_fields = ["slug", *(f"title__{code}" for code in settings.METADATA_LANGUAGES)]
+    autocomplete_fields = ["serves_datasets", "themes", "licence", "access_rights"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "serves_datasets":
+            kwargs["queryset"] = Dataset.objects.visible_to(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    fieldsets = [
+        (_("Description"), {"fields": ["title", "description", "slug", "publisher", "themes"]}),
+        (
+            _("Access"),
+            {"fields": ["endpoint_url", "endpoint_description", "conforms_to", "serves_datasets"]},
+        ),
+        (_("Reuse conditions"), {"fields": ["licence", "access_rights"]}),
+        (_("Contact and publication"), {"fields": ["contact_email", "status"]}),
+    ]
+
+
+# Publishers and their members -------------------------------------------------------------
+
+
+class MembershipInline(admin.TabularInline):
+    """A publisher's administrators add and remove its members."""
+
+    model = PublisherMembership
+    form = MembershipForm
+    fields = ["user", "role"]
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+    def _allowed(self, request, obj):
+        if obj is None:
+            # Asked without a publisher (InlineModelAdmin.get_queryset does): any of theirs.
+            return is_site_manager(request.user) or PublisherMembership.Role.ADMIN in (
+                memberships(request).values()
+            )
+        return can_administer_publisher(request, obj.pk)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+
+@admin.register(Publisher)
+class PublisherAdmin(FormFieldsMixin, admin.ModelAdmin):
+    inlines = [MembershipInline]
+    list_display = ["__str__", "slug", "publisher_type", "email"]
+    list_select_related = ["publisher_type"]
+    search_fields = ["slug", *(f"name__{code}" for code in settings.METADATA_LANGUAGES)]
+    autocomplete_fields = ["publisher_type"]
+    fields = [
+        "name",
+        "slug",
+        "uri",
+        "description",
+        "homepage",
+        "email",
+        "publisher_type",
+        "logo",
+    ]
+
+    def has_module_permission(self, request):
+        return is_site_manager(request.user) or bool(memberships(request))
+
+    def has_view_permission(self, request, obj=None):
+        if obj is None:
+            return self.has_module_permission(request)
+        return can_edit_publisher(request, obj.pk)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return is_site_manager(request.user) or any(
+                role == PublisherMembership.Role.ADMIN for role in memberships(request).values()
+            )
+        return can_administer_publisher(request, obj.pk)
+
+    def has_add_permission(self, request):
+        return is_site_manager(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_site_manager(request.user)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if is_site_manager(request.user):
+            return queryset
+        return queryset.filter(pk__in=list(memberships(request)))
+
+    def get_readonly_fields(self, request, obj=None):
+        # The slug is part of the publisher's URI; only site managers move it.
+        return [] if is_site_manager(request.user) else ["slug"]
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is PublisherMembership:
+            for membership in formset.new_objects + [o for o, _ in formset.changed_objects]:
+                # add_member makes the user staff, so that they can sign in here.
+                form.instance.add_member(membership.user, membership.role)
+
+
+# Vocabularies and the catalogue record ----------------------------------------------------
+
+
+class SiteManagerEditsAdmin(FormFieldsMixin, admin.ModelAdmin):
+    """Members may look up terms (the autocompletes need it); site managers edit them."""
+
+    def has_module_permission(self, request):
+        return is_site_manager(request.user) or bool(memberships(request))
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return is_site_manager(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_site_manager(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_site_manager(request.user)
+
+
+@admin.register(Concept)
+class ConceptAdmin(SiteManagerEditsAdmin):
+    list_display = ["__str__", "code", "scheme", "uri"]
+    list_filter = ["scheme"]
+    search_fields = ["code", *(f"label__{code}" for code in settings.METADATA_LANGUAGES)]
+    fieldsets = [
+        (None, {"fields": ["scheme", "scheme_uri", "uri", "code", "label", "position"]}),
+        (
+            _("File types only"),
+            {"fields": ["media_type", "extensions", "machine_readable", "non_proprietary"]},
+        ),
+    ]
+
+
+@admin.register(Licence)
+class LicenceAdmin(SiteManagerEditsAdmin):
+    list_display = ["__str__", "code", "is_open", "attribution", "share_alike", "non_commercial"]
+    list_filter = ["is_open"]
+    search_fields = ["code", *(f"title__{code}" for code in settings.METADATA_LANGUAGES)]
+
+
+@admin.register(Catalog)
+class CatalogAdmin(FormFieldsMixin, admin.ModelAdmin):
+    """The portal's own catalogue record: one, edited by site managers."""
+
+    autocomplete_fields = ["languages", "licence"]
+
+    def has_module_permission(self, request):
+        return is_site_manager(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_site_manager(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_site_manager(request.user)
+
+    def has_add_permission(self, request):
+        return is_site_manager(request.user) and not Catalog.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# Harvesting -------------------------------------------------------------------------------
+
+
+class SiteManagersOnlyAdmin(admin.ModelAdmin):
+    def has_module_permission(self, request):
+        return is_site_manager(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_site_manager(request.user)
+
+    def has_add_permission(self, request):
+        return is_site_manager(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_site_manager(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_site_manager(request.user)
+
+
+@admin.register(HarvestSource)
+class HarvestSourceAdmin(SiteManagersOnlyAdmin):
+    list_display = ["name", "type", "url", "publisher", "enabled", "next_run_at", "last_run"]
+    list_filter = ["type", "enabled"]
+    search_fields = ["name", "slug", "url"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["publisher"]
+    fields = [
+        "name",
+        "slug",
+        "url",
+        "type",
+        "publisher",
+        "language",
+        "interval_hours",
+        "enabled",
+        "next_run_at",
+        "runs",
+    ]
+    readonly_fields = ["runs"]
+    actions = ["harvest_now"]
+
+    @admin.display(description=_("last run"))
+    def last_run(self, obj):
+        run = obj.last_run()
+        return (
+            format_html(
+                '<a href="{}">{}</a>',
+                reverse("admin:catalog_harvestrun_change", args=[run.pk]),
+                run.get_status_display(),
+            )
+            if run
+            else "-"
+        )
+
+    @admin.display(description=_("runs"))
+    def runs(self, obj):
+        if obj.pk is None:
+            return "-"
+        url = reverse("admin:catalog_harvestrun_changelist") + f"?source__id__exact={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, _("Reports of every run"))
+
+    @admin.action(description=_("Harvest the selected sources now"))
+    def harvest_now(self, request, queryset):
+        for source in queryset:
+            harvest_source.delay_on_commit(source.pk)
+        self.message_user(
+            request,
+            ngettext(
+                "A run of %(count)d source was started; see its report under Harvest runs.",
+                "Runs of %(count)d sources were started; see their reports under Harvest runs.",
+                len(queryset),
+            )
+            % {"count": len(queryset)},
+            messages.SUCCESS,
+        )
+
+
+class HarvestFailureInline(admin.TabularInline):
+    model = HarvestFailure
+    fields = ["record", "reason"]
+    readonly_fields = ["record", "reason"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(HarvestRun)
+class HarvestRunAdmin(SiteManagersOnlyAdmin):
+    """The report of each run: counts, the run's message and every failed record."""
+
+    list_display = [
+        "source",
+        "started_at",
+        "status",
+        "created",
+        "updated",
+        "unchanged",
+        "withdrawn",
+        "failed",
+    ]
+    list_filter = ["status", "source"]
+    list_select_related = ["source"]
+    date_hierarchy = "started_at"
+    fields = [
+        "source",
+        "status",
+        ("started_at", "finished_at"),
+        "pages",
+        ("created", "updated", "unchanged", "withdrawn", "failed"),
+        "message",
+    ]
+    inlines = [HarvestFailureInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
