@@ -1,0 +1,263 @@
+"""Serializers of the REST API (catalog.api): what it shows, and the input it accepts.
+
+Reads nest vocabulary terms as {code, uri, label}; writes name them by code and publishers
+and datasets by slug. Language maps are objects of language tag to text.
+"""
+
+from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from catalog.models import (
+    Concept,
+    ContactPoint,
+    DataService,
+    Dataset,
+    Distribution,
+    Licence,
+    Publisher,
+    Status,
+)
+
+# Serializers: reads ------------------------------------------------------------------------
+
+
+@extend_schema_field({"type": "object", "additionalProperties": {"type": "string"}})
+class LanguageMapField(serializers.DictField):
+    """Text per language tag, e.g. {"nl": "Verkeer", "en": "Traffic"}."""
+
+    child = serializers.CharField(allow_blank=True)
+
+
+class ConceptSerializer(serializers.ModelSerializer):
+    label = LanguageMapField()
+
+    class Meta:
+        model = Concept
+        fields = ["code", "uri", "label"]
+
+
+class FileTypeSerializer(ConceptSerializer):
+    class Meta:
+        model = Concept
+        fields = ["code", "uri", "label", "media_type", "extensions", "machine_readable"]
+        fields += ["non_proprietary"]
+
+
+class LicenceSerializer(serializers.ModelSerializer):
+    title = LanguageMapField()
+
+    class Meta:
+        model = Licence
+        fields = ["code", "uri", "title", "url", "is_open", "attribution", "share_alike"]
+        fields += ["non_commercial", "no_derivatives", "public_domain"]
+
+
+class LicenceRefSerializer(serializers.ModelSerializer):
+    title = LanguageMapField()
+
+    class Meta:
+        model = Licence
+        fields = ["code", "uri", "title"]
+
+
+class PublisherRefSerializer(serializers.ModelSerializer):
+    name = LanguageMapField()
+    uri = serializers.CharField(source="get_uri")
+
+    class Meta:
+        model = Publisher
+        fields = ["slug", "name", "uri"]
+
+
+class PublisherSerializer(serializers.ModelSerializer):
+    name = LanguageMapField()
+    description = LanguageMapField()
+    uri = serializers.CharField(source="get_uri")
+    publisher_type = ConceptSerializer(allow_null=True)
+    dataset_count = serializers.IntegerField(
+        help_text="Published datasets of this publisher.", read_only=True
+    )
+    web_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Publisher
+        fields = ["slug", "name", "description", "uri", "homepage", "email", "publisher_type"]
+        fields += ["dataset_count", "web_url"]
+
+    def get_web_url(self, obj) -> str:
+        return settings.SITE_URL + obj.get_absolute_url()
+
+
+class DistributionSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="uuid")
+    dataset = serializers.SlugField(source="dataset.slug")
+    title = LanguageMapField()
+    description = LanguageMapField()
+    rights = LanguageMapField()
+    access_url = serializers.CharField(source="get_access_url", help_text="dcat:accessURL")
+    download_url = serializers.CharField(
+        source="get_download_target", help_text="dcat:downloadURL; blank when there is none."
+    )
+    uploaded = serializers.SerializerMethodField(help_text="The portal serves the file.")
+    format = FileTypeSerializer(allow_null=True)
+    licence = LicenceRefSerializer(allow_null=True)
+    languages = ConceptSerializer(many=True)
+    conforms_to = serializers.ListField(child=serializers.CharField())
+
+    class Meta:
+        model = Distribution
+        fields = [
+            "id", "dataset", "title", "description", "access_url", "download_url", "uploaded",
+            "format", "media_type", "byte_size", "checksum", "licence", "rights", "conforms_to",
+            "languages", "status", "issued", "modified", "position", "created_at", "updated_at",
+        ]  # fmt: skip
+
+    def get_uploaded(self, obj) -> bool:
+        return bool(obj.file)
+
+
+class ContactPointSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ContactPoint
+        fields = ["name", "email", "url", "phone"]
+
+
+class DatasetSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="uuid")
+    title = LanguageMapField()
+    description = LanguageMapField()
+    spatial_label = LanguageMapField()
+    version_notes = LanguageMapField()
+    provenance = LanguageMapField()
+    publisher = PublisherRefSerializer()
+    creator = PublisherRefSerializer(allow_null=True)
+    themes = ConceptSerializer(many=True)
+    concepts = ConceptSerializer(many=True)
+    keywords = serializers.SerializerMethodField(help_text="Keywords per language tag.")
+    languages = ConceptSerializer(many=True)
+    frequency = ConceptSerializer(allow_null=True)
+    access_rights = ConceptSerializer(allow_null=True)
+    licence = LicenceRefSerializer(allow_null=True)
+    documentation = serializers.ListField(child=serializers.CharField())
+    conforms_to = serializers.ListField(child=serializers.CharField())
+    contact_points = ContactPointSerializer(many=True)
+    distributions = DistributionSerializer(many=True, read_only=True)
+    web_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Dataset
+        fields = [
+            "id", "slug", "uri", "identifier", "title", "description", "status", "publisher",
+            "creator", "themes", "concepts", "keywords", "landing_page", "documentation",
+            "temporal_start", "temporal_end", "spatial_uri", "spatial_label", "bbox_west",
+            "bbox_south", "bbox_east", "bbox_north", "languages", "frequency", "issued",
+            "modified", "version", "version_notes", "access_rights", "licence", "conforms_to",
+            "provenance", "contact_points", "distributions", "web_url", "published_at",
+            "created_at", "updated_at",
+        ]  # fmt: skip
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        }
+    )
+    def get_keywords(self, obj) -> dict:
+        return obj.keywords_by_language()
+
+    def get_web_url(self, obj) -> str:
+        return settings.SITE_URL + obj.get_absolute_url()
+
+
+class DataServiceSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="uuid")
+    title = LanguageMapField()
+    description = LanguageMapField()
+    publisher = PublisherRefSerializer()
+    themes = ConceptSerializer(many=True)
+    licence = LicenceRefSerializer(allow_null=True)
+    access_rights = ConceptSerializer(allow_null=True)
+    conforms_to = serializers.ListField(child=serializers.CharField())
+    serves_datasets = serializers.SerializerMethodField(
+        help_text="Slugs of the datasets it serves that you may see."
+    )
+    uri = serializers.CharField(source="get_uri")
+
+    class Meta:
+        model = DataService
+        fields = [
+            "id", "slug", "uri", "title", "description", "publisher", "endpoint_url",
+            "endpoint_description", "serves_datasets", "themes", "conforms_to", "licence",
+            "access_rights", "contact_email", "status", "created_at", "updated_at",
+        ]  # fmt: skip
+
+    def get_serves_datasets(self, obj) -> list[str]:
+        return [dataset.slug for dataset in obj.visible_datasets]
+
+
+# Serializers: writes -----------------------------------------------------------------------
+
+
+class _CodeList(serializers.ListField):
+    child = serializers.CharField()
+
+
+class DatasetWriteSerializer(serializers.Serializer):
+    """A dataset as sent to the API; references are codes (vocabularies) and slugs."""
+
+    title = LanguageMapField()
+    description = LanguageMapField()
+    slug = serializers.CharField(
+        required=False, allow_blank=True, help_text="Blank: derived from the title (on create)."
+    )
+    publisher = serializers.CharField(help_text="Slug of a publisher you are a member of.")
+    creator = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+    themes = _CodeList(help_text="Theme codes, e.g. TRAN.")
+    concepts = _CodeList(required=False, help_text="Domain concept codes.")
+    keywords = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), required=False
+    )
+    landing_page = serializers.CharField(required=False, allow_blank=True)
+    documentation = _CodeList(required=False, help_text="Web addresses.")
+    conforms_to = _CodeList(required=False, help_text="Web addresses.")
+    temporal_start = serializers.DateField(required=False, allow_null=True)
+    temporal_end = serializers.DateField(required=False, allow_null=True)
+    spatial_uri = serializers.CharField(required=False, allow_blank=True)
+    spatial_label = LanguageMapField(required=False)
+    bbox_west = serializers.FloatField(required=False, allow_null=True)
+    bbox_south = serializers.FloatField(required=False, allow_null=True)
+    bbox_east = serializers.FloatField(required=False, allow_null=True)
+    bbox_north = serializers.FloatField(required=False, allow_null=True)
+    languages = _CodeList(required=False, help_text="Language codes, e.g. NLD.")
+    frequency = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    issued = serializers.DateField(required=False, allow_null=True)
+    modified = serializers.DateField(required=False, allow_null=True)
+    version = serializers.CharField(required=False, allow_blank=True)
+    version_notes = LanguageMapField(required=False)
+    access_rights = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    licence = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    provenance = LanguageMapField(required=False)
+    identifier = serializers.CharField(required=False, allow_blank=True)
+    uri = serializers.CharField(required=False, allow_blank=True, help_text="Only on create.")
+
+
+class DistributionWriteSerializer(serializers.Serializer):
+    dataset = serializers.CharField(help_text="Slug of the dataset (on create).")
+    title = LanguageMapField(required=False)
+    description = LanguageMapField(required=False)
+    access_url = serializers.CharField(required=False, allow_blank=True)
+    download_url = serializers.CharField(required=False, allow_blank=True)
+    format = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    media_type = serializers.CharField(required=False, allow_blank=True)
+    licence = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    rights = LanguageMapField(required=False)
+    conforms_to = _CodeList(required=False)
+    languages = _CodeList(required=False)
+    status = serializers.ChoiceField(
+        choices=Distribution.DistributionStatus.choices, required=False
+    )
+    issued = serializers.DateField(required=False, allow_null=True)
+    modified = serializers.DateField(required=False, allow_null=True)
+    position = serializers.IntegerField(required=False, min_value=0, max_value=32767)
