@@ -12,7 +12,10 @@ from catalog.markdown import render_markdown
 register = template.Library()
 
 _MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_MARKDOWN_MARKUP = re.compile(r"(^|\s)(#{1,6}|>|[-*+]|\d+\.)\s+|[*_`~|]+|<[^>]+>", re.MULTILINE)
+# Block markers count only at the start of a line: "2023 to 2026. Next" is not a list.
+_MARKDOWN_MARKUP = re.compile(
+    r"^[ \t]*(?:#{1,6}|>|[-*+]|\d+\.)[ \t]+|[*_`~|]+|<[^>]+>", re.MULTILINE
+)
 _WHITESPACE = re.compile(r"\s+")
 # The EU data themes static/img/themes.svg has a symbol for; others get a generic one.
 THEME_ICONS = {
@@ -35,7 +38,7 @@ def markdown(value) -> str:
 def plain_excerpt(value, length: int = 220) -> str:
     """A short plain-text excerpt of Markdown, for cards (cheaper than rendering it)."""
     text = _MARKDOWN_LINK.sub(r"\1", str(value or ""))
-    text = _WHITESPACE.sub(" ", _MARKDOWN_MARKUP.sub(r"\1", text)).strip()
+    text = _WHITESPACE.sub(" ", _MARKDOWN_MARKUP.sub("", text)).strip()
     if len(text) <= int(length):
         return text
     return text[: int(length)].rsplit(" ", 1)[0].rstrip(",.;:") + "…"

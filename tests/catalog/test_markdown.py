@@ -88,3 +88,13 @@ def test_markdown_headings_sit_below_the_page_headings():
 
 def test_markdown_of_nothing_is_empty():
     assert render_markdown("") == ""
+
+
+def test_plain_excerpt_strips_markup_but_keeps_numbers_ending_a_sentence():
+    from catalog.templatetags.catalog_extras import plain_excerpt
+
+    text = "Counts covering 2023 to 2026. Measurements **hourly**.\n\n- first item\n1. step"
+
+    assert plain_excerpt(text) == (
+        "Counts covering 2023 to 2026. Measurements hourly. first item step"
+    )
