@@ -2,7 +2,9 @@
 and the controlled vocabularies they point to."""
 
 import hashlib
+import secrets
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -446,6 +448,21 @@ class Dataset(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status, default=Status.DRAFT, db_index=True
     )
+    # Harvested datasets: where they came from, what could not be mapped, and a hash of
+    # the mapped record so that an unchanged record is left untouched on the next run.
+    harvest_source = models.ForeignKey(
+        "HarvestSource",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="datasets",
+        verbose_name=_("harvest source"),
+    )
+    raw_metadata = models.JSONField(
+        _("unmapped source metadata"), default=dict, blank=True, editable=False
+    )
+    harvest_hash = models.CharField(max_length=64, blank=True, editable=False)
     published_at = models.DateTimeField(_("first published"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("metadata modified"), auto_now=True)
@@ -687,6 +704,11 @@ class Distribution(models.Model):
         verbose_name = _("distribution")
         verbose_name_plural = _("distributions")
         ordering = ["position", "pk"]
+        indexes = [
+            # The format facet of a dataset search counts formats per dataset from this
+            # index alone.
+            models.Index(fields=["dataset", "format"], name="distribution_format_facet_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(access_url="") | ~Q(download_url="") | ~Q(file=""),
@@ -823,3 +845,181 @@ class DataService(models.Model):
 
     def get_uri(self) -> str:
         return settings.SITE_URL + self.get_absolute_url()
+
+
+# Harvesting -----------------------------------------------------------------------------
+
+
+class HarvestSourceQuerySet(models.QuerySet):
+    def due(self, now=None):
+        """Enabled sources whose next run time has come (or that never ran)."""
+        now = now or timezone.now()
+        return self.filter(enabled=True).filter(
+            Q(next_run_at__isnull=True) | Q(next_run_at__lte=now)
+        )
+
+
+class HarvestSource(models.Model):
+    """Another catalogue whose datasets are copied into this one on a schedule."""
+
+    class Type(models.TextChoices):
+        DCAT = "dcat", _("DCAT RDF document (Hydra paging followed)")
+        CKAN = "ckan", _("CKAN site (Action API package_search)")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    url = models.URLField(
+        _("URL"),
+        max_length=1000,
+        help_text=_("The first page of the DCAT document, or the CKAN site's home page."),
+    )
+    type = models.CharField(_("type"), max_length=10, choices=Type, default=Type.DCAT)
+    publisher = models.ForeignKey(
+        Publisher,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="harvest_sources",
+        verbose_name=_("publisher"),
+        help_text=_(
+            "Owns every harvested dataset. Blank: each dataset goes to the publisher the "
+            "source names, matched by URI or name, created when missing."
+        ),
+    )
+    language = models.CharField(
+        _("default language"),
+        max_length=20,
+        default="nl",
+        help_text=_("Language tag for text the source gives without one."),
+    )
+    interval_hours = models.PositiveIntegerField(
+        _("interval (hours)"), default=24, validators=[MinValueValidator(1)]
+    )
+    enabled = models.BooleanField(_("enabled"), default=True)
+    next_run_at = models.DateTimeField(_("next run"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modified"), auto_now=True)
+
+    objects = HarvestSourceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("harvest source")
+        verbose_name_plural = _("harvest sources")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def schedule_next(self, now=None):
+        """Set the next run one interval from `now`, before the run is queued."""
+        now = now or timezone.now()
+        self.next_run_at = now + timedelta(hours=self.interval_hours)
+        self.save(update_fields=["next_run_at", "updated_at"])
+
+    def last_run(self):
+        return self.runs.order_by("-started_at").first()
+
+
+class HarvestRun(models.Model):
+    """One harvest of a source, with its counts: the report shown in the admin."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        PARTIAL = "partial", _("Partly read (nothing withdrawn)")
+        FAILED = "failed", _("Failed (nothing changed)")
+
+    source = models.ForeignKey(
+        HarvestSource, models.CASCADE, related_name="runs", verbose_name=_("source")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.RUNNING
+    )
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    pages = models.PositiveIntegerField(_("pages read"), default=0)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    withdrawn = models.PositiveIntegerField(_("withdrawn"), default=0)
+    failed = models.PositiveIntegerField(_("failed"), default=0)
+    message = models.TextField(_("message"), blank=True)
+
+    class Meta:
+        verbose_name = _("harvest run")
+        verbose_name_plural = _("harvest runs")
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"{self.source} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class HarvestFailure(models.Model):
+    """A record of a run that could not be harvested, and why."""
+
+    run = models.ForeignKey(HarvestRun, models.CASCADE, related_name="failures")
+    record = models.CharField(_("record"), max_length=1000)
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        verbose_name = _("harvest failure")
+        verbose_name_plural = _("harvest failures")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.record
+
+
+# API tokens -------------------------------------------------------------------------------
+
+
+class ApiToken(models.Model):
+    """A personal key for the REST and CKAN APIs; only its SHA-256 digest is stored.
+
+    The token itself is shown once, when it is created: a leaked database then holds
+    nothing that can be sent back to the API.
+    """
+
+    # Writing last_used_at on every request would turn each API read into a write.
+    LAST_USED_PRECISION = timedelta(minutes=1)
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100, help_text=_("What the token is for."))
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("starts with"), max_length=12, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def digest(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def create_for(cls, user, name: str) -> tuple["ApiToken", str]:
+        """A new token for `user`: returns the record and the key, which is not kept."""
+        # The prefix makes keys recognisable (secret scanners) and never starts with "-",
+        # which command-line tools would read as an option.
+        key = "dk_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, key_hash=cls.digest(key), prefix=key[:11])
+        return token, key
+
+    @classmethod
+    def authenticate(cls, key: str):
+        """The active user owning `key`, or None; notes when the token was used."""
+        if not key or len(key) > 200:
+            return None
+        token = cls.objects.select_related("user").filter(key_hash=cls.digest(key)).first()
+        if token is None or not token.user.is_active:
+            return None
+        now = timezone.now()
+        if token.last_used_at is None or now - token.last_used_at > cls.LAST_USED_PRECISION:
+            cls.objects.filter(pk=token.pk).update(last_used_at=now)
+        return token.user

@@ -1,0 +1,74 @@
+"""A real HTTP server on 127.0.0.1 for tests of outbound requests (harvesting, link checks).
+
+Routes map a path to a response tuple (status, headers, body) or to a function of the
+query string returning one; every request is recorded with its headers.
+"""
+
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+
+class LocalServer:
+    def __init__(self):
+        self.routes = {}
+        self.requests = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                parts = urlsplit(self.path)
+                server.requests.append((self.path, dict(self.headers)))
+                route = server.routes.get(parts.path)
+                if route is None:
+                    status, headers, body = 404, {"Content-Type": "text/plain"}, b"Not found"
+                elif callable(route):
+                    status, headers, body = route(parse_qs(parts.query))
+                else:
+                    status, headers, body = route
+                headers = dict(headers)
+                delay = headers.pop("X-Test-Delay", None)
+                no_length = headers.pop("X-Test-No-Length", None)
+                if delay:
+                    time.sleep(float(delay))
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                if "Content-Length" not in headers and not no_length:
+                    self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        # A client that stops reading (a size limit) is expected, not an error to print.
+        self.httpd.handle_error = lambda request, address: None
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
+        self.thread.start()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}{path}"
+
+    def add(
+        self,
+        path: str,
+        body,
+        *,
+        content_type: str = "text/turtle",
+        status: int = 200,
+        headers: dict | None = None,
+    ):
+        body = body.encode() if isinstance(body, str) else body
+        self.routes[path] = (status, {"Content-Type": content_type, **(headers or {})}, body)
+
+    def paths(self) -> list[str]:
+        return [path for path, _headers in self.requests]
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
