@@ -347,7 +347,8 @@ def catalog_negotiated(request):
     fmt = dcat.catalog_format(request)
     if fmt is None:
         types = ", ".join(f.content_type for f in dcat.FORMATS.values())
-        return _plain(f"Not acceptable. This catalogue is available as {types} and text/html.", 406)
+        message = _("Not acceptable. The catalogue is available as %(types)s and text/html.")
+        return _plain(message % {"types": types}, 406)
     if fmt == "html":
         return _see_other(reverse("catalog:dataset-list"))
     return _catalog_page_response(request, fmt, reverse("catalog:catalog"))
