@@ -2514,7 +2514,8 @@ def _sync_dataset(spec, number, *, anchor, publishers, vocabulary, report):
     start, end = spec.get("temporal") or (None, None)
     values = {
         "publisher_id": publishers[spec["publisher"]].pk,
-        "creator_id": publishers[spec["creator"]].pk if "creator" in spec else None,
+        # Most bodies made the data they publish; DCAT-AP-NL requires a creator.
+        "creator_id": publishers[spec.get("creator", spec["publisher"])].pk,
         "title": spec["title"],
         "description": spec["description"],
         "temporal_start": _date(start),
