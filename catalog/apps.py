@@ -9,3 +9,4 @@ class CatalogConfig(AppConfig):
 
     def ready(self):
         from catalog import signals  # noqa: F401  (keeps the search index fresh)
+        from catalog import api_access  # noqa: F401  (its receiver limits CORS to API reads)

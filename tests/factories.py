@@ -37,7 +37,14 @@ class ConceptFactory(factory.django.DjangoModelFactory):
 
     scheme = Concept.Scheme.THEME
     code = "TRAN"
-    uri = factory.LazyAttribute(lambda c: f"{EU}/{_EU_TABLE[c.scheme]}/{c.code}")
+    # Publisher types are ADMS concepts, not an EU table (see catalog/vocabularies.py).
+    uri = factory.LazyAttribute(
+        lambda c: (
+            f"http://purl.org/adms/publishertype/{c.code}"
+            if c.scheme == Concept.Scheme.PUBLISHER_TYPE
+            else f"{EU}/{_EU_TABLE[c.scheme]}/{c.code}"
+        )
+    )
     label = factory.LazyAttribute(lambda c: {"en": c.code.title(), "nl": c.code.title()})
 
 
