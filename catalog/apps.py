@@ -8,5 +8,7 @@ class CatalogConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from catalog import signals  # noqa: F401  (keeps the search index fresh)
-        from catalog import api_access  # noqa: F401  (its receiver limits CORS to API reads)
+        from catalog import (
+            api_access,  # noqa: F401  (its receiver limits CORS to API reads)
+            signals,  # noqa: F401  (keeps the search index fresh)
+        )

@@ -180,7 +180,10 @@ class Catalog(models.Model):
         catalog = cls.objects.select_related("publisher", "licence").order_by("pk").first()
         if catalog is None:
             catalog = cls.objects.create(
-                title={"en": f"{settings.SITE_NAME} catalogue", "nl": f"{settings.SITE_NAME} catalogus"},
+                title={
+                    "en": f"{settings.SITE_NAME} catalogue",
+                    "nl": f"{settings.SITE_NAME} catalogus",
+                },
                 description={
                     "en": "Open data published by the members of this portal.",
                     "nl": "Open data gepubliceerd door de deelnemers aan dit portaal.",
@@ -204,9 +207,7 @@ class PublisherQuerySet(models.QuerySet):
             return self
         if not user.is_authenticated:
             return self.none()
-        return self.filter(
-            memberships__user=user, memberships__role=PublisherMembership.Role.ADMIN
-        )
+        return self.filter(memberships__user=user, memberships__role=PublisherMembership.Role.ADMIN)
 
 
 class Publisher(models.Model):
@@ -388,16 +389,28 @@ class Dataset(models.Model):
     )
     spatial_label = LanguageMapField(_("spatial coverage"), max_length=200, blank=True)
     bbox_west = models.FloatField(
-        _("west"), null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+        _("west"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     bbox_south = models.FloatField(
-        _("south"), null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)]
+        _("south"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
     )
     bbox_east = models.FloatField(
-        _("east"), null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+        _("east"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     bbox_north = models.FloatField(
-        _("north"), null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)]
+        _("north"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
     )
     frequency = models.ForeignKey(
         Concept,
@@ -490,14 +503,14 @@ class Dataset(models.Model):
     def __str__(self):
         return str(self.title) or self.slug
 
-    def get_absolute_url(self):
-        return reverse("catalog:dataset-detail", args=[self.slug])
-
     def save(self, *args, **kwargs):
         # The URI is fixed on first save so that it never follows a later slug change.
         if not self.uri:
             self.uri = settings.SITE_URL + reverse("catalog:dataset-detail", args=[self.slug])
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("catalog:dataset-detail", args=[self.slug])
 
     def clean(self):
         errors = {}
@@ -932,9 +945,7 @@ class HarvestRun(models.Model):
     source = models.ForeignKey(
         HarvestSource, models.CASCADE, related_name="runs", verbose_name=_("source")
     )
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status, default=Status.RUNNING
-    )
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.RUNNING)
     started_at = models.DateTimeField(_("started"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     pages = models.PositiveIntegerField(_("pages read"), default=0)
