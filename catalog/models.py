@@ -1034,3 +1034,164 @@ class ApiToken(models.Model):
         if token.last_used_at is None or now - token.last_used_at > cls.LAST_USED_PRECISION:
             cls.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user
+
+
+# What the background jobs find -------------------------------------------------------------
+# Kept beside, not on, the distribution and the dataset: the jobs write these often, and
+# a write here must not bump "metadata modified", fire the search signals or race an
+# editor's save of the same row.
+
+
+class LinkCheck(models.Model):
+    """The health of one distribution's link, as catalog.linkcheck last found it.
+
+    A link counts as broken only after repeated failures spread over more than a day
+    (see catalog.linkcheck), so a short outage does not flag it.
+    """
+
+    class Status(models.TextChoices):
+        OK = "ok", _("Working")
+        BROKEN = "broken", _("Broken")
+        UNKNOWN = "unknown", _("Not checked yet")
+
+    distribution = models.OneToOneField(
+        Distribution, models.CASCADE, primary_key=True, related_name="link_check"
+    )
+    url = models.URLField(_("checked URL"), max_length=1000, blank=True)
+    status = models.CharField(
+        _("link status"), max_length=10, choices=Status, default=Status.UNKNOWN, db_index=True
+    )
+    http_status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    content_type = models.CharField(_("content type seen"), max_length=200, blank=True)
+    content_length = models.PositiveBigIntegerField(_("length seen"), null=True, blank=True)
+    format_matches = models.BooleanField(_("matches the declared format"), null=True, blank=True)
+    media_type_matches = models.BooleanField(
+        _("matches the declared media type"), null=True, blank=True
+    )
+    final_url = models.URLField(_("final URL"), max_length=1000, blank=True)
+    checked_at = models.DateTimeField(_("last checked"), null=True, blank=True, db_index=True)
+    last_success_at = models.DateTimeField(_("last success"), null=True, blank=True)
+    first_failure_at = models.DateTimeField(_("first failure"), null=True, blank=True)
+    consecutive_failures = models.PositiveIntegerField(_("consecutive failures"), default=0)
+
+    class Meta:
+        verbose_name = _("link check")
+        verbose_name_plural = _("link checks")
+
+    def __str__(self):
+        return f"{self.url or self.distribution_id}: {self.get_status_display()}"
+
+
+class DistributionProfile(models.Model):
+    """What is inside a tabular distribution, as catalog.profiling inferred it.
+
+    `schema` is a Frictionless Table Schema document; per-column facts and what owners
+    say about columns live in Column, so that re-profiling keeps the owners' words.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be profiled")
+        OK = "ok", _("Profiled")
+        NOT_TABULAR = "not_tabular", _("Not a table")
+        TOO_LARGE = "too_large", _("Too large to profile")
+        FAILED = "failed", _("Could not be read")
+
+    distribution = models.OneToOneField(
+        Distribution, models.CASCADE, primary_key=True, related_name="profile"
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status, default=Status.PENDING, db_index=True
+    )
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    checksum = models.CharField(_("SHA-256 of the profiled content"), max_length=64, blank=True)
+    encoding = models.CharField(_("encoding"), max_length=40, blank=True)
+    delimiter = models.CharField(_("delimiter"), max_length=5, blank=True)
+    row_count = models.PositiveBigIntegerField(_("rows"), null=True, blank=True)
+    bytes_read = models.PositiveBigIntegerField(_("bytes read"), null=True, blank=True)
+    schema = models.JSONField(_("Table Schema"), default=dict, blank=True)
+    profiled_at = models.DateTimeField(_("profiled"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("structure profile")
+        verbose_name_plural = _("structure profiles")
+
+    def __str__(self):
+        return f"{self.distribution_id}: {self.get_status_display()}"
+
+
+class Column(models.Model):
+    """One column of a distribution: what profiling found, and what its owner says of it.
+
+    Profiling writes name, position, type and stats and sets `present`; the owner's
+    title, description, concept, key flag and reference survive re-profiling, also
+    while a column is missing from the latest file (present=False).
+    """
+
+    distribution = models.ForeignKey(Distribution, models.CASCADE, related_name="columns")
+    name = models.CharField(_("name"), max_length=300)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    type = models.CharField(_("type"), max_length=20, blank=True)
+    stats = models.JSONField(_("statistics"), default=dict, blank=True)
+    present = models.BooleanField(_("in the latest file"), default=True)
+    title = LanguageMapField(_("title"), max_length=300, blank=True)
+    description = LanguageMapField(_("description"), textarea=True, blank=True)
+    concept_uri = models.URLField(
+        _("concept"),
+        max_length=500,
+        blank=True,
+        help_text=_("The URI of what the column holds, from any vocabulary."),
+    )
+    is_key = models.BooleanField(_("key column"), default=False)
+    references_dataset = models.ForeignKey(
+        Dataset,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referencing_columns",
+        verbose_name=_("joins dataset"),
+    )
+    references_column = models.CharField(_("on column"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("column")
+        verbose_name_plural = _("columns")
+        ordering = ["distribution", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["distribution", "name"], name="column_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class QualityScore(models.Model):
+    """A dataset's metadata quality, scored as the EU Metadata Quality Assessment does.
+
+    catalog.quality computes it: `score` out of 405 points and its band, `criteria` the
+    points per criterion (with what to do when one is missed), and `portal_criteria` the
+    portal's own criteria that the EU score lacks, shown separately.
+    """
+
+    class Band(models.TextChoices):
+        EXCELLENT = "excellent", _("Excellent")
+        GOOD = "good", _("Good")
+        SUFFICIENT = "sufficient", _("Sufficient")
+        BAD = "bad", _("Bad")
+
+    dataset = models.OneToOneField(
+        Dataset, models.CASCADE, primary_key=True, related_name="quality"
+    )
+    score = models.PositiveSmallIntegerField(_("score"), default=0, db_index=True)
+    band = models.CharField(_("band"), max_length=10, choices=Band, default=Band.BAD, db_index=True)
+    criteria = models.JSONField(_("criteria"), default=list, blank=True)
+    portal_score = models.PositiveSmallIntegerField(_("portal criteria score"), default=0)
+    portal_criteria = models.JSONField(_("portal criteria"), default=list, blank=True)
+    computed_at = models.DateTimeField(_("computed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("quality score")
+        verbose_name_plural = _("quality scores")
+
+    def __str__(self):
+        return f"{self.dataset_id}: {self.score} ({self.get_band_display()})"
