@@ -9,6 +9,7 @@ Responses are read in chunks up to a size limit, within connect/read timeouts an
 overall deadline.
 """
 
+import hashlib
 import ipaddress
 import socket
 import time
@@ -192,3 +193,198 @@ def _read(response: httpx.Response, url: httpx.URL, *, max_bytes: int, ends_at: 
             _("Could not read %(url)s: %(error)s") % {"url": url, "error": exc}
         ) from None
     return b"".join(chunks)
+
+
+# Link checks ------------------------------------------------------------------------------
+
+
+def probe_client(timeout: float = 10.0) -> httpx.Client:
+    """A client for probe(); a thread that checks many links keeps one to reuse connections."""
+    return httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False)
+
+
+def probe(
+    url: str,
+    *,
+    client: httpx.Client | None = None,
+    timeout: float = 10.0,
+    deadline: float = 30.0,
+    max_redirects: int = 10,
+    sample_bytes: int = 1024,
+) -> Response:
+    """Ask whether `url` answers, as cheaply as possible, and return the final response.
+
+    HEAD first; when the server refuses HEAD (any 4xx or 5xx answer, as many do for HEAD
+    only) a GET that reads at most `sample_bytes` and then hangs up. Redirects are followed
+    hop by hop with the same address checks as fetch(); Response.url is the final URL.
+    Raises OutboundError (a message for people) for refused addresses, network errors,
+    timeouts, redirect loops and too many redirects. Headers ask for no compression, so
+    Content-Length is the size of the file itself.
+    """
+    ends_at = time.monotonic() + deadline
+    own_client = client is None
+    client = client or probe_client(timeout)
+    try:
+        response = _probe_once(client, "HEAD", url, max_redirects, sample_bytes, ends_at)
+        if response.status_code >= 400:
+            response = _probe_once(client, "GET", url, max_redirects, sample_bytes, ends_at)
+        return response
+    finally:
+        if own_client:
+            client.close()
+
+
+def _probe_once(client, method, url, max_redirects, sample_bytes, ends_at) -> Response:
+    current = check_url(url)
+    seen = {str(current)}
+    headers = {"User-Agent": user_agent(), "Accept": "*/*", "Accept-Encoding": "identity"}
+    for _hop in range(max_redirects + 1):
+        if time.monotonic() > ends_at:
+            raise OutboundError(_("%(url)s did not answer in time.") % {"url": current})
+        target, extra_headers, extensions = _pinned(current)
+        request = client.build_request(
+            method, target, headers={**headers, **extra_headers}, extensions=extensions
+        )
+        try:
+            response = client.send(request, stream=True)
+        except httpx.TimeoutException:
+            raise OutboundError(_("%(url)s did not answer in time.") % {"url": current}) from None
+        except httpx.HTTPError as exc:
+            raise OutboundError(
+                _("Could not fetch %(url)s: %(error)s") % {"url": current, "error": exc}
+            ) from None
+        try:
+            location = response.headers.get("location")
+            if response.status_code in REDIRECT_STATUSES and location:
+                current = check_url(str(current.join(location)))
+                if str(current) in seen:
+                    raise OutboundError(_("%(url)s redirects in a loop.") % {"url": url})
+                seen.add(str(current))
+                continue
+            content = b"" if method == "HEAD" else _sample(response, current, sample_bytes)
+            return Response(str(current), response.status_code, response.headers, content)
+        finally:
+            response.close()
+    raise OutboundError(_("Too many redirects from %(url)s.") % {"url": url})
+
+
+def _sample(response: httpx.Response, url: httpx.URL, size: int) -> bytes:
+    """The first `size` bytes of the body; the rest is never downloaded."""
+    sample = b""
+    try:
+        for chunk in response.iter_raw():
+            sample += chunk
+            if len(sample) >= size:
+                break
+    except httpx.TimeoutException:
+        raise OutboundError(_("%(url)s did not answer in time.") % {"url": url}) from None
+    except httpx.HTTPError as exc:
+        raise OutboundError(
+            _("Could not read %(url)s: %(error)s") % {"url": url, "error": exc}
+        ) from None
+    return sample[:size]
+
+
+# Downloads to a file (structure profiling) ------------------------------------------------
+
+
+class TooLarge(OutboundError):
+    """The body is larger than the limit (declared or counted)."""
+
+
+class Unavailable(OutboundError):
+    """A failure that may pass: a timeout, a network error, a 5xx or 429 answer."""
+
+
+@dataclass
+class Download:
+    url: str
+    headers: httpx.Headers
+    size: int
+    sha256: str
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+def download(
+    url: str,
+    destination,
+    *,
+    max_bytes: int,
+    timeout: float = 20.0,
+    deadline: float = 600.0,
+    max_redirects: int = 5,
+    transport: httpx.BaseTransport | None = None,
+) -> Download:
+    """Stream `url` into the binary file `destination`, hashing it with SHA-256 on the way.
+
+    The same address checks and hand-followed redirects as fetch(), but the body goes to a
+    file, so large files never sit in memory. Raises TooLarge beyond `max_bytes` (as
+    declared by Content-Length, or counted after decompression), Unavailable for errors
+    worth retrying later, and OutboundError for the rest (refused, 4xx, bad address).
+    """
+    started = time.monotonic()
+    current = check_url(url)
+    headers = {"User-Agent": user_agent(), "Accept": "*/*", "Accept-Encoding": "gzip, deflate"}
+    with httpx.Client(
+        transport=transport, timeout=timeout, follow_redirects=False, trust_env=False
+    ) as client:
+        for _hop in range(max_redirects + 1):
+            target, extra_headers, extensions = _pinned(current)
+            request = client.build_request(
+                "GET", target, headers={**headers, **extra_headers}, extensions=extensions
+            )
+            try:
+                response = client.send(request, stream=True)
+            except httpx.TimeoutException:
+                raise Unavailable(_("%(url)s did not answer in time.") % {"url": current}) from None
+            except httpx.HTTPError as exc:
+                raise Unavailable(
+                    _("Could not fetch %(url)s: %(error)s") % {"url": current, "error": exc}
+                ) from None
+            try:
+                location = response.headers.get("location")
+                if response.status_code in REDIRECT_STATUSES and location:
+                    current = check_url(str(current.join(location)))
+                    continue
+                if not 200 <= response.status_code < 300:
+                    transient = response.status_code == 429 or response.status_code >= 500
+                    error = Unavailable if transient else OutboundError
+                    raise error(
+                        _("%(url)s answered with HTTP status %(status)s.")
+                        % {"url": current, "status": response.status_code}
+                    )
+                size, digest = _write(response, current, destination, max_bytes, started + deadline)
+                return Download(str(current), response.headers, size, digest)
+            finally:
+                response.close()
+    raise OutboundError(_("Too many redirects from %(url)s.") % {"url": url})
+
+
+def _write(response, url, destination, max_bytes: int, ends_at: float) -> tuple[int, str]:
+    too_large = TooLarge(
+        _("%(url)s is larger than the limit of %(limit)s bytes.") % {"url": url, "limit": max_bytes}
+    )
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise too_large
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        for chunk in response.iter_bytes(1 << 16):
+            size += len(chunk)
+            if size > max_bytes:
+                raise too_large
+            if time.monotonic() > ends_at:
+                raise Unavailable(_("%(url)s took too long to download.") % {"url": url})
+            digest.update(chunk)
+            destination.write(chunk)
+    except httpx.TimeoutException:
+        raise Unavailable(_("%(url)s did not answer in time.") % {"url": url}) from None
+    except httpx.HTTPError as exc:
+        raise Unavailable(
+            _("Could not read %(url)s: %(error)s") % {"url": url, "error": exc}
+        ) from None
+    return size, digest.hexdigest()

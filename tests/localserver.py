@@ -1,7 +1,8 @@
 """A real HTTP server on 127.0.0.1 for tests of outbound requests (harvesting, link checks).
 
 Routes map a path to a response tuple (status, headers, body) or to a function of the
-query string returning one; every request is recorded with its headers.
+query string returning one; HEAD gets GET's answer without the body unless `head_routes`
+says otherwise. Every request is recorded with its headers (and its method in `methods`).
 """
 
 import threading
@@ -13,14 +14,23 @@ from urllib.parse import parse_qs, urlsplit
 class LocalServer:
     def __init__(self):
         self.routes = {}
+        # HEAD answers where they differ from GET's (a server that refuses HEAD).
+        self.head_routes = {}
         self.requests = []
+        self.methods = []
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
+            def do_HEAD(self):
+                self.do_GET(head=True)
+
+            def do_GET(self, head=False):
                 parts = urlsplit(self.path)
                 server.requests.append((self.path, dict(self.headers)))
+                server.methods.append("HEAD" if head else "GET")
                 route = server.routes.get(parts.path)
+                if head and parts.path in server.head_routes:
+                    route = server.head_routes[parts.path]
                 if route is None:
                     status, headers, body = 404, {"Content-Type": "text/plain"}, b"Not found"
                 elif callable(route):
@@ -38,7 +48,8 @@ class LocalServer:
                 if "Content-Length" not in headers and not no_length:
                     self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                self.wfile.write(body)
+                if not head:
+                    self.wfile.write(body)
 
             def log_message(self, *args):
                 pass
@@ -62,9 +73,12 @@ class LocalServer:
         content_type: str = "text/turtle",
         status: int = 200,
         headers: dict | None = None,
+        head_status: int | None = None,
     ):
         body = body.encode() if isinstance(body, str) else body
         self.routes[path] = (status, {"Content-Type": content_type, **(headers or {})}, body)
+        if head_status is not None:
+            self.head_routes[path] = (head_status, {"Content-Type": "text/plain"}, b"")
 
     def paths(self) -> list[str]:
         return [path for path, _headers in self.requests]
