@@ -288,6 +288,24 @@ def _pg_matches(terms: list[str]) -> list[tuple[int, float]]:
         return cursor.fetchall()
 
 
+def matches(query: str) -> list[tuple[int, float]]:
+    """(dataset id, rank) of every dataset matching `query`, higher rank is better.
+
+    Drafts included: callers restrict to what a visitor may see (catalog.facetindex).
+    """
+    terms = query_terms(query)
+    if not terms:
+        return []
+    if _is_postgresql():
+        return _pg_matches(terms)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT rowid, -bm25({TABLE}, {_BM25_WEIGHTS}) FROM {TABLE} WHERE {TABLE} MATCH %s",
+            [_fts5_match(terms)],
+        )
+        return cursor.fetchall()
+
+
 def search_datasets(queryset: QuerySet, query: str) -> QuerySet:
     """Restrict `queryset` to datasets matching `query` and annotate `search_rank`.
 

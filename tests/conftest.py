@@ -2,6 +2,7 @@
 
 import pytest
 
+from catalog import facetindex
 from catalog.models import PublisherMembership
 from portal.celery import app as celery_app
 from tests.factories import MembershipFactory, PublisherFactory, UserFactory
@@ -20,6 +21,8 @@ def _test_settings(settings, tmp_path):
     # worker integration tests (marked `worker`) switch this off themselves.
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
+    # The in-memory search bitmaps outlive a test's rolled-back rows: start afresh.
+    facetindex.reset()
 
 
 @pytest.fixture
