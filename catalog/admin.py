@@ -12,11 +12,14 @@ from django.db import models
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.text import format_lazy
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from catalog import quality
 from catalog.completeness import missing_properties
 from catalog.forms import (
     AdminLanguageMapWidget,
@@ -25,8 +28,10 @@ from catalog.forms import (
     DistributionForm,
     MembershipForm,
 )
+from catalog.linkcheck import link_of
 from catalog.models import (
     Catalog,
+    Column,
     Concept,
     ContactPoint,
     DataService,
@@ -37,6 +42,7 @@ from catalog.models import (
     HarvestRun,
     HarvestSource,
     Licence,
+    LinkCheck,
     Publisher,
     PublisherMembership,
     Status,
@@ -238,14 +244,22 @@ class DatasetAdmin(PublisherScopedAdmin):
     form = DatasetForm
     change_form_template = "admin/catalog/dataset/change_form.html"
     inlines = [DistributionInline, ContactPointInline, RelationInline]
-    list_display = ["title_column", "publisher", "status", "updated_at", "distribution_count"]
+    list_display = [
+        "title_column",
+        "publisher",
+        "status",
+        "updated_at",
+        "distribution_count",
+        "quality_column",
+    ]
     list_filter = [
         "status",
         ("publisher", admin.RelatedOnlyFieldListFilter),
         ("themes", admin.RelatedOnlyFieldListFilter),
         ("access_rights", admin.RelatedOnlyFieldListFilter),
+        ("quality__band", admin.ChoicesFieldListFilter),
     ]
-    list_select_related = ["publisher"]
+    list_select_related = ["publisher", "quality"]
     search_fields = [
         "slug",
         "identifier",
@@ -322,6 +336,13 @@ class DatasetAdmin(PublisherScopedAdmin):
     def distribution_count(self, obj):
         return obj.distribution_count
 
+    @admin.display(description=_("metadata quality"), ordering="quality__score")
+    def quality_column(self, obj):
+        score = getattr(obj, "quality", None)
+        if score is None:
+            return "–"
+        return f"{score.get_band_display()} ({score.score})"
+
     def get_queryset(self, request):
         # A subquery rather than a join: the list's count() and filters skip it entirely.
         per_dataset = (
@@ -366,7 +387,7 @@ class DatasetAdmin(PublisherScopedAdmin):
     def get_search_results(self, request, queryset, search_term):
         # Related datasets and served datasets may belong to another publisher: their
         # autocomplete lists every dataset the user can see, not only the editable ones.
-        if _autocomplete_field(request) in ("target", "serves_datasets"):
+        if _autocomplete_field(request) in ("target", "serves_datasets", "references_dataset"):
             queryset = Dataset.objects.visible_to(request.user)
         return super().get_search_results(request, queryset, search_term)
 
@@ -386,6 +407,8 @@ class DatasetAdmin(PublisherScopedAdmin):
         dataset = self.get_object(request, object_id)
         if dataset is not None and self.has_view_permission(request, dataset):
             extra_context["completeness"] = missing_properties(dataset)
+            score = quality.current(dataset)
+            extra_context["quality"] = quality.report(score) if score else None
         return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.action(description=_("Publish selected datasets"), permissions=["change"])
@@ -430,16 +453,81 @@ def _autocomplete_field(request) -> str:
     return request.GET.get("field_name", "")
 
 
+class LinkStatusFilter(admin.SimpleListFilter):
+    title = _("link status")
+    parameter_name = "link"
+
+    def lookups(self, request, model_admin):
+        return LinkCheck.Status.choices
+
+    def queryset(self, request, queryset):
+        if self.value() == LinkCheck.Status.UNKNOWN:
+            # Never checked (no row yet) counts as not checked.
+            return queryset.exclude(
+                link_check__status__in=[LinkCheck.Status.OK, LinkCheck.Status.BROKEN]
+            )
+        if self.value() in LinkCheck.Status.values:
+            return queryset.filter(link_check__status=self.value())
+        return queryset
+
+
+class ColumnInline(FormFieldsMixin, admin.TabularInline):
+    """The columns profiling found in the file; the owner says what they mean.
+
+    Name, type and presence come from the file (catalog.profiling) and are read-only; the
+    rest survives every new profile. Columns cannot be added by hand, only described.
+    """
+
+    model = Column
+    fields = [
+        "name", "type", "present", "title", "description", "concept_uri", "is_key",
+        "references_dataset", "references_column",
+    ]  # fmt: skip
+    readonly_fields = ["name", "type", "present"]
+    autocomplete_fields = ["references_dataset"]
+    extra = 0
+
+    def _editable(self, request, obj):
+        return obj is not None and can_edit_publisher(request, obj.dataset.publisher_id)
+
+    def has_view_permission(self, request, obj=None):
+        return obj is None or self._editable(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "references_dataset":
+            kwargs["queryset"] = Dataset.objects.visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(Distribution)
 class DistributionAdmin(PublisherScopedAdmin):
     form = DistributionForm
     publisher_lookup = "dataset__publisher"
-    fieldsets = [(None, {"fields": ["dataset"]}), *DISTRIBUTION_FIELDSETS]
-    readonly_fields = ["byte_size", "checksum"]
+    fieldsets = [
+        (None, {"fields": ["dataset"]}),
+        *DISTRIBUTION_FIELDSETS,
+        (_("Link health"), {"fields": ["link_health"]}),
+        (_("Structure"), {"fields": ["structure"]}),
+    ]
+    readonly_fields = ["byte_size", "checksum", "link_health", "structure"]
+    inlines = [ColumnInline]
     autocomplete_fields = ["dataset", "format", "licence", "languages"]
-    list_display = ["__str__", "dataset", "format", "byte_size", "updated_at"]
-    list_select_related = ["dataset", "format"]
-    list_filter = [("format", admin.RelatedOnlyFieldListFilter)]
+    list_display = ["__str__", "dataset", "format", "link_status", "byte_size", "updated_at"]
+    list_select_related = ["dataset", "format", "link_check"]
+    list_filter = [
+        LinkStatusFilter,
+        ("dataset__publisher", admin.RelatedOnlyFieldListFilter),
+        ("format", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = [
         *(f"title__{code}" for code in settings.METADATA_LANGUAGES),
         *(f"dataset__title__{code}" for code in settings.METADATA_LANGUAGES),
@@ -451,6 +539,64 @@ class DistributionAdmin(PublisherScopedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("dataset")
+
+    @admin.display(description=_("link"), ordering="link_check__status")
+    def link_status(self, obj):
+        check = link_of(obj)
+        if check is None:
+            return LinkCheck.Status.UNKNOWN.label
+        if check.status == LinkCheck.Status.BROKEN:
+            return format_html("{}: {}", check.get_status_display(), check.reason)
+        return check.get_status_display()
+
+    @admin.display(description=_("link health"))
+    def link_health(self, obj):
+        """Everything the last check found, for the owner to act on."""
+        check = link_of(obj) if obj and obj.pk else None
+        if check is None:
+            return _("Not checked yet.")
+        rows = [
+            (_("Status"), check.get_status_display()),
+            (_("Reason"), check.reason),
+            (_("Checked URL"), check.url),
+            (_("Final URL"), check.final_url),
+            (_("HTTP status"), check.http_status),
+            (_("Content type seen"), check.content_type),
+            (_("Length seen"), check.content_length),
+            (_("Matches the declared format"), _yes_no(check.format_matches)),
+            (_("Matches the declared media type"), _yes_no(check.media_type_matches)),
+            (_("Last checked"), _when(check.checked_at)),
+            (_("Last success"), _when(check.last_success_at)),
+            (_("First failure"), _when(check.first_failure_at)),
+            (_("Consecutive failures"), check.consecutive_failures),
+        ]
+        shown = ((label, value) for label, value in rows if value not in ("", None))
+        return format_html("<dl>{}</dl>", format_html_join("", "<dt>{}</dt><dd>{}</dd>", shown))
+
+    @admin.display(description=_("structure"))
+    def structure(self, obj):
+        """How profiling went; the columns it found are listed below, to describe."""
+        profile = getattr(obj, "profile", None) if obj and obj.pk else None
+        if profile is None:
+            return _("Not profiled yet.")
+        rows = [
+            (_("Status"), profile.get_status_display()),
+            (_("Message"), profile.message),
+            (_("Rows"), profile.row_count),
+            (_("Encoding"), profile.encoding),
+            (_("Delimiter"), repr(profile.delimiter) if profile.delimiter else ""),
+            (_("Profiled"), _when(profile.profiled_at)),
+        ]
+        shown = ((label, value) for label, value in rows if value not in ("", None))
+        return format_html("<dl>{}</dl>", format_html_join("", "<dt>{}</dt><dd>{}</dd>", shown))
+
+
+def _yes_no(value):
+    return {True: _("yes"), False: _("no")}.get(value, _("cannot tell"))
+
+
+def _when(moment):
+    return date_format(localtime(moment), "DATETIME_FORMAT") if moment else None
 
 
 @admin.register(DataService)

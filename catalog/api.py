@@ -26,15 +26,18 @@ from rest_framework.filters import BaseFilterBackend
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 
+from catalog import facetindex
 from catalog.filters import DatasetFilter
 from catalog.forms import DatasetForm, DistributionForm
 from catalog.models import (
+    Column,
     Concept,
     DataService,
     Dataset,
     Distribution,
     Licence,
     Publisher,
+    QualityScore,
     Status,
     is_site_manager,
 )
@@ -76,6 +79,12 @@ class DatasetFilterBackend(BaseFilterBackend):
             raise exceptions.ValidationError(
                 {name: [error["message"] for error in items] for name, items in errors.items()}
             )
+        # An anonymous search sees published datasets only, which catalog.facetindex can
+        # answer in memory; the paginator then reads just the page's rows.
+        if not request.user.is_authenticated:
+            indexed = filterset.from_index()
+            if indexed is not None:
+                return facetindex.Page(indexed.ids, queryset.published())
         return filterset.qs
 
     def get_schema_operation_parameters(self, view):
@@ -253,14 +262,19 @@ def _error_response(exc):
 
 
 def distribution_queryset():
-    return Distribution.objects.select_related("format", "licence").prefetch_related("languages")
+    return Distribution.objects.select_related(
+        "format", "licence", "link_check", "profile"
+    ).prefetch_related(
+        "languages",
+        Prefetch("columns", queryset=Column.objects.select_related("references_dataset")),
+    )
 
 
 def dataset_queryset(user):
     """Datasets `user` may see, with everything the serializer reads in a fixed query count."""
     return (
         Dataset.objects.visible_to(user)
-        .select_related("publisher", "creator", "licence", "access_rights", "frequency")
+        .select_related("publisher", "creator", "licence", "access_rights", "frequency", "quality")
         .prefetch_related(
             "themes",
             "concepts",
@@ -290,6 +304,12 @@ DATASET_LIST_PARAMETERS = [
     _facet_parameter("access_rights", "PUBLIC"),
     _facet_parameter("keyword", "verkeer"),
     _facet_parameter("language", "NLD"),
+    OpenApiParameter(
+        "quality",
+        {"type": "array", "items": {"type": "string", "enum": QualityScore.Band.values}},
+        explode=True,
+        description="Metadata quality band; repeat the parameter for more bands.",
+    ),
     OpenApiParameter("modified_since", OpenApiTypes.DATE),
     OpenApiParameter("issued_since", OpenApiTypes.DATE),
     OpenApiParameter(

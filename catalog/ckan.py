@@ -15,7 +15,7 @@ Writes go through catalog.api.save_dataset / save_distribution, i.e. the admin's
 import datetime
 import json
 import re
-from functools import wraps
+from functools import partial, wraps
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
+from catalog import facetindex, search
 from catalog.api import (
     DATASET_FIELDS,
     DISTRIBUTION_DEFAULTS,
@@ -44,7 +45,13 @@ from catalog.api import (
     save_distribution,
 )
 from catalog.api_access import throttle_wait
-from catalog.filters import _localized_title, facet_counts
+from catalog.filters import (
+    KEYWORD_FACET_SIZE,
+    _localized_title,
+    facet_counts,
+    index_facet_counts,
+)
+from catalog.linkcheck import link_of
 from catalog.models import (
     ApiToken,
     Catalog,
@@ -54,6 +61,7 @@ from catalog.models import (
     Distribution,
     Keyword,
     Licence,
+    LinkCheck,
     Publisher,
     Status,
 )
@@ -406,6 +414,18 @@ def resource_dict(distribution: Distribution, dataset: Dataset) -> dict:
         "metadata_modified": _iso(distribution.updated_at),
         "state": "active",
         "uri": settings.SITE_URL + reverse("catalog:distribution-rdf", args=[distribution.uuid]),
+        **_link_fields(distribution),
+    }
+
+
+def _link_fields(distribution: Distribution) -> dict:
+    """Link health (catalog.linkcheck), as extra resource fields CKAN clients pass through."""
+    check = link_of(distribution)
+    return {
+        "link_status": check.status if check else LinkCheck.Status.UNKNOWN,
+        "link_checked": _iso(check.checked_at) if check else None,
+        "link_http_status": check.http_status if check else None,
+        "link_reason": check.reason if check else "",
     }
 
 
@@ -437,6 +457,11 @@ def _extras(dataset: Dataset, contact: ContactPoint | None) -> list[dict]:
         "publisher_uri": dataset.publisher.get_uri(),
         "publisher_email": dataset.publisher.email,
     }
+    quality = getattr(dataset, "quality", None)
+    if quality is not None:
+        # Not ckanext-dcat keys: the portal's metadata quality score (catalog.quality).
+        values["quality_score"] = str(quality.score)
+        values["quality_band"] = quality.band
     if dataset.has_bbox:
         w, s, e, n = dataset.bbox_west, dataset.bbox_south, dataset.bbox_east, dataset.bbox_north
         ring = [[w, s], [e, s], [e, n], [w, n], [w, s]]
@@ -512,7 +537,9 @@ def load_packages(datasets) -> list[Dataset]:
     packages costs a fixed number of queries and little more than the rows themselves.
     """
     rows = list(
-        datasets.select_related("publisher", "creator", "licence", "access_rights", "frequency")
+        datasets.select_related(
+            "publisher", "creator", "licence", "access_rights", "frequency", "quality"
+        )
     )
     ids = [dataset.pk for dataset in rows]
     if not ids:
@@ -530,7 +557,9 @@ def load_packages(datasets) -> list[Dataset]:
     licences = Licence.objects.in_bulk()
     distributions: dict[int, list[Distribution]] = {}
     by_id = {dataset.pk: dataset for dataset in rows}
-    parts = with_distribution_languages(list(Distribution.objects.filter(dataset_id__in=ids)))
+    parts = with_distribution_languages(
+        list(Distribution.objects.filter(dataset_id__in=ids).select_related("link_check"))
+    )
     for distribution in parts:
         distribution.dataset = by_id[distribution.dataset_id]
         distribution.format = concepts.get(distribution.format_id)
@@ -870,16 +899,15 @@ FACET_FIELDS = {
 }
 
 
-def _facets(fields: list[str], datasets, limit: int, mincount: int) -> tuple[dict, dict]:
-    """CKAN's `facets` and `search_facets` for `fields`, counted by the portal's own
-    facet_counts (one query over the matching ids, cached when slow). Tags are the
-    KEYWORD_FACET_SIZE most used keywords."""
+def _facets(fields: list[str], count, limit: int, mincount: int) -> tuple[dict, dict]:
+    """CKAN's `facets` and `search_facets` for `fields`, from `count()`: the portal's
+    own facet counts (catalog.filters). Tags are the KEYWORD_FACET_SIZE most used keywords."""
     unknown = [field for field in fields if field not in FACET_FIELDS]
     if unknown:
         raise SearchQueryError(f"cannot facet on field {unknown[0]!r}")
     if not fields:
         return {}, {}
-    counted = facet_counts(datasets)
+    counted = count()
     facets, search_facets = {}, {}
     for field in fields:
         items = [item for item in counted[FACET_FIELDS[field]] if item.count >= mincount]
@@ -927,15 +955,30 @@ def package_search(request, params):
     sort = str(params.get("sort") or default_sort)
     ordering = _ordering(sort, searching=searching)
 
-    # The page's ids first (one ranked query), then the full rows with their relations.
-    page_ids = list(datasets.order_by(*ordering).values_list("pk", flat=True)[start : start + rows])
-    found = {d.pk: d for d in load_packages(Dataset.objects.filter(pk__in=page_ids))}
+    # A public search in relevance order is answered in memory (catalog.facetindex);
+    # anything else through the ORM: the page's ids first (one ranked query), then the
+    # full rows with their relations.
+    indexed = None
+    if searching and not private and not lookup and sort == default_sort:
+        indexed = facetindex.search(search.matches(text), {}, keyword_facet_size=KEYWORD_FACET_SIZE)
+        page_ids = indexed.ids[start : start + rows]
+        loaded = Dataset.objects.published().filter(pk__in=page_ids)
+    else:
+        page_ids = list(
+            datasets.order_by(*ordering).values_list("pk", flat=True)[start : start + rows]
+        )
+        loaded = Dataset.objects.filter(pk__in=page_ids)
+    found = {d.pk: d for d in load_packages(loaded)}
     results = [package_dict(found[pk]) for pk in page_ids if pk in found]
     facets, search_facets = {}, {}
     if _bool(params, "facet", True):
-        facets, search_facets = _facets(facet_fields, datasets, facet_limit, mincount)
+        if indexed is not None:
+            count = partial(index_facet_counts, indexed)
+        else:
+            count = partial(facet_counts, datasets)
+        facets, search_facets = _facets(facet_fields, count, facet_limit, mincount)
     return {
-        "count": datasets.count(),
+        "count": indexed.count if indexed is not None else datasets.count(),
         "results": results,
         "facets": facets,
         "search_facets": search_facets,
@@ -960,7 +1003,10 @@ _EXTRA_KEYS = {
     "provenance": "provenance",
 }  # fmt: skip
 _CONTACT_KEYS = {"contact_name", "contact_email", "contact_uri"}
-_READ_ONLY_EXTRAS = {"publisher_name", "publisher_uri", "publisher_email", "spatial"}
+_READ_ONLY_EXTRAS = {
+    "publisher_name", "publisher_uri", "publisher_email", "spatial", "quality_score",
+    "quality_band",
+}  # fmt: skip
 _RESOURCE_KEYS = {
     "name": "title", "description": "description", "url": "access_url",
     "access_url": "access_url", "download_url": "download_url", "format": "format",

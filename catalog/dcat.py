@@ -40,16 +40,20 @@ from rdflib import namespace as rdflib_namespace
 
 from catalog.models import (
     Catalog,
+    Column,
     Concept,
     ContactPoint,
     DataService,
     Dataset,
     DatasetRelation,
     Distribution,
+    DistributionProfile,
     Licence,
     Publisher,
+    QualityScore,
 )
 from catalog.multilingual import LanguageMap
+from catalog.quality import DIMENSIONS, METRIC_DEFINITIONS, METRIC_LABELS, dimension_points
 from catalog.search import search_datasets
 
 
@@ -88,6 +92,8 @@ DCATAP = _namespace("http://data.europa.eu/r5r/")
 HYDRA = _namespace("http://www.w3.org/ns/hydra/core#")
 GSP = _namespace("http://www.opengis.net/ont/geosparql#")
 SCHEMA = _namespace("http://schema.org/")
+DQV = _namespace("http://www.w3.org/ns/dqv#")
+CSVW = _namespace("http://www.w3.org/ns/csvw#")
 # rdflib's own (closed) RDF, RDFS, XSD and OWL look terms up on every access too.
 RDF = _namespace(str(rdflib_namespace.RDF))
 RDFS = _namespace(str(rdflib_namespace.RDFS))
@@ -109,6 +115,8 @@ PREFIXES = {
     "hydra": HYDRA,
     "gsp": GSP,
     "schema": SCHEMA,
+    "dqv": DQV,
+    "csvw": CSVW,
     "rdf": RDF,
     "rdfs": RDFS,
     "owl": OWL,
@@ -441,6 +449,7 @@ def load_datasets(datasets: list[Dataset], ctx: Context, *, relations: bool = Tr
         dataset.dcat_themes, dataset.dcat_subjects, dataset.dcat_languages = [], [], []
         dataset.dcat_keywords, dataset.dcat_contacts = [], []
         dataset.dcat_relations, dataset.dcat_distributions = [], []
+        dataset.dcat_quality = None
     if not by_id:
         return
     of_datasets = _rows_of("dataset_id", by_id)
@@ -468,16 +477,20 @@ def load_datasets(datasets: list[Dataset], ctx: Context, *, relations: bool = Tr
             by_id[contact.dataset_id].dcat_contacts.append(contact)
     if relations:
         _load_relations(by_id, ctx)
+    _load_quality(by_id)
 
     distributions = Distribution.objects.filter(**of_datasets).order_by("position", "pk")
     by_distribution = {}
     fields = DistributionRow._fields[:-1]
-    for row in distributions.values_list(*fields):
+    profiled = set()  # with a Table Schema to conform to (catalog.profiling)
+    for *row, profile_status in distributions.values_list(*fields, "profile__status"):
         distribution = DistributionRow._make((*row, []))
         dataset = by_id.get(distribution.dataset_id)
         if dataset is not None:
             dataset.dcat_distributions.append(distribution)
             by_distribution[distribution.pk] = distribution
+            if profile_status == DistributionProfile.Status.OK:
+                profiled.add(distribution.pk)
     if by_distribution:
         rows = Distribution.languages.through.objects.filter(
             **_rows_of("distribution_id", by_distribution)
@@ -485,6 +498,7 @@ def load_datasets(datasets: list[Dataset], ctx: Context, *, relations: bool = Tr
         for distribution_id, concept_id in rows.values_list("distribution_id", "concept_id"):
             if distribution_id in by_distribution:
                 by_distribution[distribution_id].languages.append(concept_id)
+    _load_structure(by_id, by_distribution, profiled)
 
     distributions = by_distribution.values()
     ctx.load_concepts(
@@ -496,6 +510,70 @@ def load_datasets(datasets: list[Dataset], ctx: Context, *, relations: bool = Tr
         [d.licence_id for d in datasets] + [dist.licence_id for dist in distributions]
     )
     ctx.load_publishers([pk for d in datasets for pk in (d.publisher_id, d.creator_id)])
+
+
+class ColumnRow(NamedTuple):
+    """A column its owner said something about: a concept, a key, a join."""
+
+    distribution_id: int
+    name: str
+    concept_uri: str
+    is_key: bool
+    references_column: str
+    target_uri: str
+    target_slug: str | None
+    target_status: str | None
+
+
+def _load_structure(by_id: dict, by_distribution: dict, profiled: set) -> None:
+    """Sets each dataset's `dcat_structure`: {distribution pk: [ColumnRow]} for the
+    `profiled` distributions, with the columns their owners described."""
+    for dataset in by_id.values():
+        dataset.dcat_structure = {}
+    for pk in profiled:
+        row = by_distribution[pk]
+        by_id[row.dataset_id].dcat_structure[pk] = []
+    if not profiled:
+        return
+    columns = (
+        Column.objects.filter(distribution_id__in=profiled, present=True)
+        .exclude(concept_uri="", is_key=False, references_dataset__isnull=True)
+        .order_by("distribution_id", "position", "pk")
+    )
+    for row in columns.values_list(
+        "distribution_id",
+        "name",
+        "concept_uri",
+        "is_key",
+        "references_column",
+        "references_dataset__uri",
+        "references_dataset__slug",
+        "references_dataset__status",
+    ):
+        column = ColumnRow._make(row)
+        dataset = by_id[by_distribution[column.distribution_id].dataset_id]
+        dataset.dcat_structure[column.distribution_id].append(column)
+
+
+def _load_quality(by_id: dict[int, Dataset]) -> None:
+    """Set `dcat_quality` (score, points per dimension, portal score) where there is one;
+    the quality row comes with the datasets when they were selected with it."""
+    scores = []
+    missing = {}
+    for pk, dataset in by_id.items():
+        if Dataset.quality.is_cached(dataset):
+            scores.append(getattr(dataset, "quality", None))
+        else:
+            missing[pk] = dataset
+    if missing:
+        scores += QualityScore.objects.filter(**_rows_of("dataset_id", missing))
+    for score in scores:
+        if score is not None and score.dataset_id in by_id:
+            by_id[score.dataset_id].dcat_quality = (
+                score.score,
+                dimension_points(score.criteria),
+                score.portal_score,
+            )
 
 
 def _rows_of(field: str, by_id: dict) -> dict:
@@ -590,7 +668,11 @@ def _load_relations(by_id: dict[int, Dataset], ctx: Context) -> None:
 
 def _published_datasets():
     # What a harvest could not map stays in the database; it is not published and can be big.
-    return Dataset.objects.published().defer("raw_metadata", "harvest_hash", "created_at")
+    return (
+        Dataset.objects.published()
+        .defer("raw_metadata", "harvest_hash", "created_at")
+        .select_related("quality")
+    )
 
 
 def related_datasets(datasets: list[Dataset], ctx: Context) -> list[Dataset]:
@@ -778,9 +860,60 @@ def dataset_triples(dataset: Dataset, ctx: Context, *, relations: bool = True) -
         yield from texts(node, RDFS.label, dataset.provenance)
     if relations:
         yield from _relation_triples(ref, dataset, ctx)
+    if getattr(dataset, "dcat_quality", None):
+        yield from _quality_triples(ref, dataset, ctx)
     for distribution in dataset.dcat_distributions:
         yield ref, DCAT.distribution, distribution_ref(distribution)
         yield from distribution_triples(distribution, dataset, ctx)
+
+
+def _quality_triples(ref, dataset: Dataset, ctx: Context) -> Iterator[Triple]:
+    """DQV measurements of the metadata quality (catalog.quality): the EU-compatible score,
+    its points per dimension and the portal's own percentage. Per criterion would be a
+    dozen nodes per dataset in every export; the admin shows those."""
+    score, dimensions, portal_score = dataset.dcat_quality
+    values = [
+        ("score", Lit(str(score), datatype=XSD.integer)),
+        *((name, Lit(f"{value:.1f}", datatype=XSD.decimal)) for name, value in dimensions.items()),
+        ("portal", Lit(str(portal_score), datatype=XSD.integer)),
+    ]
+    for name, value in values:
+        node = BNode(f"quality{dataset.pk}{name}")
+        metric = _metric_ref(name)
+        yield ref, DQV.hasQualityMeasurement, node
+        yield node, RDF.type, DQV.QualityMeasurement
+        yield node, DQV.computedOn, ref
+        yield node, DQV.isMeasurementOf, metric
+        yield node, DQV.value, value
+        if ctx.first_time(metric):
+            yield from _metric_triples(metric, name, value.datatype, ctx)
+
+
+@lru_cache(maxsize=16)
+def _metric_ref(name: str) -> URIRef:
+    # Defined in the catalogue's own document, where every page describes them again.
+    return URIRef(f"{catalog_ref()}#quality-metric-{name}")
+
+
+def _metric_triples(metric: URIRef, name: str, datatype, ctx: Context) -> Iterator[Triple]:
+    yield metric, RDF.type, DQV.Metric
+    yield metric, DQV.expectedDataType, datatype
+    yield from texts(metric, SKOS.prefLabel, _labels(METRIC_LABELS[name]))
+    yield from texts(metric, SKOS.definition, _labels(METRIC_DEFINITIONS[name]))
+    if name in DIMENSIONS:
+        dimension = URIRef(f"{catalog_ref()}#quality-dimension-{name}")
+        yield metric, DQV.inDimension, dimension
+        if ctx.first_time(dimension):
+            yield dimension, RDF.type, DQV.Dimension
+            yield from texts(dimension, SKOS.prefLabel, _labels(DIMENSIONS[name]))
+
+
+def _labels(text) -> dict[str, str]:
+    labels = {}
+    for language in settings.METADATA_LANGUAGES:
+        with translation.override(language):
+            labels[language] = str(text)
+    return labels
 
 
 def _temporal(ref, dataset: Dataset) -> Iterator[Triple]:
@@ -877,6 +1010,9 @@ def distribution_triples(
         yield from texts(node, RDFS.label, distribution.rights)
     for url in distribution.conforms_to or ():
         yield from ctx.typed(ref, DCT.conformsTo, iri(url), DCT.Standard)
+    columns = getattr(dataset, "dcat_structure", {}).get(distribution.pk)
+    if columns is not None:
+        yield from _structure_triples(ref, distribution, dataset, columns, ctx)
     for pk in distribution.languages:
         yield from ctx.concept(ref, DCT.language, pk)
     if distribution.issued:
@@ -885,6 +1021,42 @@ def distribution_triples(
     if modified:
         yield ref, DCT.modified, date_literal(modified)
     yield from _status(ref, distribution.status, ctx)
+
+
+def _structure_triples(ref, distribution, dataset, columns, ctx) -> Iterator[Triple]:
+    """The distribution conforms to its Table Schema (served at schema.json); the columns
+    its owner linked to a concept, marked as key or joined to another dataset are described
+    in CSVW terms, and a joined dataset is a dct:relation of this one."""
+    schema = iri(
+        settings.SITE_URL
+        + reverse("catalog:distribution-schema", args=[dataset.slug, distribution.uuid])
+    )
+    yield from ctx.typed(ref, DCT.conformsTo, schema, DCT.Standard)
+    yield schema, RDF.type, CSVW.Schema
+    for index, column in enumerate(columns):
+        node = BNode(f"column{distribution.pk}x{index}")
+        if column.concept_uri:
+            yield schema, CSVW.column, node
+            yield node, RDF.type, CSVW.Column
+            yield node, CSVW.name, Lit(_clean(column.name))
+            yield node, DCT.subject, iri(column.concept_uri)
+        if column.is_key:
+            yield schema, CSVW.primaryKey, Lit(_clean(column.name))
+        # Only published datasets are linked: drafts and withdrawn ones must not leak.
+        if column.target_slug and column.target_status == Dataset.Status.PUBLISHED:
+            target = iri(
+                column.target_uri
+                or settings.SITE_URL + reverse("catalog:dataset-detail", args=[column.target_slug])
+            )
+            key = BNode(f"foreignkey{distribution.pk}x{index}")
+            reference = BNode(f"reference{distribution.pk}x{index}")
+            yield schema, CSVW.foreignKey, key
+            yield key, CSVW.columnReference, Lit(_clean(column.name))
+            yield key, CSVW.reference, reference
+            yield reference, CSVW.resource, target
+            joined = _clean(column.references_column or column.name)
+            yield reference, CSVW.columnReference, Lit(joined)
+            yield dataset_ref(dataset), DCT.relation, target
 
 
 def _status(ref, code: str, ctx: Context) -> Iterator[Triple]:

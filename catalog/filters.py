@@ -1,10 +1,10 @@
 """The dataset filters and facet counts, shared by the HTML list view and the REST API.
 
 DatasetFilter reads GET parameters (q, theme, publisher, format, licence, access_rights,
-keyword, language, modified_since, issued_since, sort). Facet parameters may repeat: for
+keyword, language, quality, modified_since, issued_since, sort). Facet parameters may repeat: for
 the facets a dataset can have several values of (theme, format, keyword, language) every
 chosen value must apply (AND); for the ones it has exactly one of (publisher, licence,
-access_rights) any chosen value may apply (OR), because AND would always be empty.
+access_rights, quality) any chosen value may apply (OR), because AND would always be empty.
 An unknown value makes the filter invalid, with an error keyed by (and naming) the
 parameter: the HTML view shows it, the API answers 400.
 
@@ -31,8 +31,16 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from catalog import search
-from catalog.models import Concept, Dataset, Distribution, Keyword, Licence, Publisher
+from catalog import facetindex, search
+from catalog.models import (
+    Concept,
+    Dataset,
+    Distribution,
+    Keyword,
+    Licence,
+    Publisher,
+    QualityScore,
+)
 from catalog.multilingual import LanguageMap
 from catalog.search import query_terms, search_datasets
 
@@ -141,6 +149,7 @@ class DatasetFilter(django_filters.FilterSet):
         ("newest", _("Newest")),
         ("modified", _("Last modified")),
         ("title", _("Title")),
+        ("quality", _("Metadata quality")),
     ]
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_q")
@@ -189,6 +198,15 @@ class DatasetFilter(django_filters.FilterSet):
         to_field_name="code",
         match=lambda codes: _in_ids(_through("languages").filter(concept__code__in=codes)),
     )
+    quality = django_filters.MultipleChoiceFilter(
+        label=_("Metadata quality"),
+        choices=QualityScore.Band.choices,
+        widget=_RepeatableInput,
+        method="filter_quality",
+        error_messages={
+            "invalid_choice": _("“%(value)s” is not a known value for “quality”."),
+        },
+    )
     modified_since = django_filters.DateFilter(
         label=_("Modified since"),
         method="filter_modified_since",
@@ -209,7 +227,7 @@ class DatasetFilter(django_filters.FilterSet):
         error_messages={
             "invalid_choice": _(
                 "“%(value)s” is not a sort order for “sort”; "
-                "use relevance, newest, modified or title."
+                "use relevance, newest, modified, title or quality."
             )
         },
     )
@@ -222,8 +240,38 @@ class DatasetFilter(django_filters.FilterSet):
         # Unbound means "no parameters": still apply the default sort order.
         super().__init__(QueryDict() if data is None else data, *args, **kwargs)
 
+    def from_index(self) -> "facetindex.Result | None":
+        """This search answered in memory by catalog.facetindex, or None when it cannot be.
+
+        For a valid filter over published datasets only (the caller's queryset must be
+        Dataset.objects.published()): a query with words, facet filters and relevance
+        order. Do not touch `qs` when this answers: that would run the search again.
+        """
+        data = self.form.cleaned_data
+        if not query_terms(data.get("q") or ""):
+            return None
+        if (data.get("sort") or "relevance") != "relevance":
+            return None
+        if data.get("modified_since") or data.get("issued_since"):
+            return None
+        selected = {}
+        for name in FACETS:
+            to_field = self.filters[name].field.to_field_name
+            values = [getattr(item, to_field) for item in data.get(name) or ()]
+            if values:
+                selected[name] = list(dict.fromkeys(values))
+        if data.get("quality"):
+            selected["quality"] = list(dict.fromkeys(data["quality"]))
+        return facetindex.search(
+            search.matches(data["q"]), selected, keyword_facet_size=KEYWORD_FACET_SIZE
+        )
+
     def filter_q(self, queryset, name, value):
         return search_datasets(queryset, value)
+
+    def filter_quality(self, queryset, name, value):
+        # A dataset has one band (or none yet): any of the chosen bands may apply.
+        return queryset.filter(quality__band__in=value) if value else queryset
 
     def filter_modified_since(self, queryset, name, value):
         start = datetime.datetime.combine(value, datetime.time.min)
@@ -247,6 +295,8 @@ class DatasetFilter(django_filters.FilterSet):
             return ["-updated_at", "-pk"]
         if sort == "title":
             return [Lower(_localized_title()).asc(), "pk"]
+        if sort == "quality":
+            return [F("quality__score").desc(nulls_last=True), *newest]
         return newest
 
 
@@ -267,13 +317,14 @@ class FacetItem:
     count: int
 
 
-def facet_counts(queryset: QuerySet) -> dict[str, list[FacetItem]]:
+def facet_counts(queryset: QuerySet, *, quality: bool = False) -> dict[str, list[FacetItem]]:
     """Per facet, the values found in `queryset` with the number of its datasets having each.
 
     `queryset` must already be restricted to what the visitor may see. It is evaluated
     once, as a materialized set of ids that one query groups per facet (a search then
     runs its full-text match once, not once per facet). Items are sorted by count, then
-    label; the keyword facet holds the KEYWORD_FACET_SIZE most used keywords.
+    label; the keyword facet holds the KEYWORD_FACET_SIZE most used keywords. With
+    `quality`, a "quality" facet counts the datasets per metadata quality band too.
 
     Counts that took long to compute (a broad search over a large catalogue) are cached
     for FACET_CACHE_SECONDS; any change to the catalogue invalidates them at once.
@@ -285,11 +336,11 @@ def facet_counts(queryset: QuerySet) -> dict[str, list[FacetItem]]:
             .query.sql_with_params()
         )
     except EmptyResultSet:
-        return {name: [] for name in FACETS}
+        return {name: [] for name in FACETS + (["quality"] if quality else [])}
     # A search's matches are all in the search index, which keeps each dataset's facet
     # keys together: one lookup per match instead of one per facet table.
     from_index = connection.vendor == "postgresql" and "search_rank" in queryset.query.annotations
-    sql = _facet_sql(ids_sql, from_index=from_index)
+    sql = _facet_sql(ids_sql, from_index=from_index, quality=quality)
     key = _cache_key(sql, params)
     rows = cache.get(key)
     if rows is None:
@@ -300,11 +351,32 @@ def facet_counts(queryset: QuerySet) -> dict[str, list[FacetItem]]:
         if time.perf_counter() - started > FACET_CACHE_MIN_SECONDS:
             cache.set(key, rows, FACET_CACHE_SECONDS)
     found: dict[str, list[FacetItem]] = {name: [] for name in FACETS}
+    if quality:
+        found["quality"] = []
     for facet, value, label, count in rows:
-        if facet != "keyword":
+        if facet == "quality":
+            label = QualityScore.Band(value).label if value in QualityScore.Band.values else value
+        elif facet != "keyword":
             label = LanguageMap(json.loads(label) if isinstance(label, str) else label or {})
         found[facet].append(FacetItem(value=value, label=str(label), count=count))
-    return {name: _sorted(items) for name, items in found.items()}
+    result = {name: _sorted(items) for name, items in found.items()}
+    if quality:  # best band first, as the bands are ranked
+        order = list(QualityScore.Band.values)
+        result["quality"].sort(key=lambda item: order.index(item.value))
+    return result
+
+
+def index_facet_counts(result: "facetindex.Result") -> dict[str, list[FacetItem]]:
+    """facet_counts() for a search that catalog.facetindex answered."""
+    return {
+        name: _sorted(
+            [
+                FacetItem(value=value, label=str(label), count=count)
+                for value, label, count in result.facets.get(name, [])
+            ]
+        )
+        for name in [*FACETS, "quality"]
+    }
 
 
 def invalidate_facet_counts() -> None:
@@ -324,7 +396,7 @@ def _cache_key(sql: str, params) -> str:
 FACETS = ["theme", "publisher", "format", "licence", "access_rights", "keyword", "language"]
 
 
-def _facet_sql(ids_sql: str, *, from_index: bool = False) -> str:
+def _facet_sql(ids_sql: str, *, from_index: bool = False, quality: bool = False) -> str:
     tables = {
         "concept": Concept._meta.db_table,
         "publisher": Publisher._meta.db_table,
@@ -334,6 +406,7 @@ def _facet_sql(ids_sql: str, *, from_index: bool = False) -> str:
         "themes": _through("themes").model._meta.db_table,
         "keywords": _through("keywords").model._meta.db_table,
         "languages": _through("languages").model._meta.db_table,
+        "quality": QualityScore._meta.db_table,
     }
     # Counting happens on integer keys first, labels are joined to the few groups after;
     # labels are JSON language maps, which CAST makes text on every database so the
@@ -353,6 +426,12 @@ def _facet_sql(ids_sql: str, *, from_index: bool = False) -> str:
             SELECT access_rights_id AS pk, COUNT(*) AS count FROM ids GROUP BY access_rights_id
         ) n JOIN {tables["concept"]} c ON c.id = n.pk
     """
+    if quality:  # the score row shares the dataset's primary key
+        per_dataset += f"""
+        UNION ALL
+        SELECT 'quality', q.band, q.band, COUNT(*)
+        FROM ids JOIN {tables["quality"]} q ON q.dataset_id = ids.id GROUP BY q.band
+        """
     if from_index:
         return _facet_sql_from_index(ids, per_dataset, tables)
     # Counting happens on integer keys first, labels are joined to the few groups after;

@@ -35,7 +35,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from catalog import outbound, search
+from catalog import outbound, quality, search
 from catalog.models import (
     Concept,
     ContactPoint,
@@ -366,12 +366,15 @@ def _write(source: HarvestSource, run: HarvestRun, reading: Reading):
             )
     HarvestFailure.objects.bulk_create(failures)
     run.failed = len(failures)
-    # Bulk writes send no signals, so the search index is brought up to date here.
-    search.index_datasets(
+    # Bulk writes send no signals, so the search index and the quality scores are
+    # brought up to date here.
+    changed = list(
         Dataset.objects.filter(harvest_source=source, updated_at__gte=now).values_list(
             "pk", flat=True
         )
     )
+    search.index_datasets(changed)
+    quality.score_datasets(changed)
 
 
 def _link_relations(source: HarvestSource):

@@ -5,17 +5,21 @@ and datasets by slug. Language maps are objects of language tag to text.
 """
 
 from django.conf import settings
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog.models import (
+    Column,
     Concept,
     ContactPoint,
     DataService,
     Dataset,
     Distribution,
     Licence,
+    LinkCheck,
     Publisher,
+    QualityScore,
     Status,
 )
 
@@ -89,6 +93,68 @@ class PublisherSerializer(serializers.ModelSerializer):
         return settings.SITE_URL + obj.get_absolute_url()
 
 
+class LinkSerializer(serializers.ModelSerializer):
+    """Link health of a distribution (catalog.linkcheck); status "unknown" until checked."""
+
+    final_url = serializers.CharField(
+        read_only=True, help_text="Where redirects ended; blank when nothing answered."
+    )
+
+    class Meta:
+        model = LinkCheck
+        fields = [
+            "status", "checked_at", "http_status", "reason", "content_type", "content_length",
+            "format_matches", "media_type_matches", "final_url", "last_success_at",
+            "first_failure_at", "consecutive_failures",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def to_representation(self, distribution):
+        try:
+            check = distribution.link_check
+        except LinkCheck.DoesNotExist:
+            check = LinkCheck()
+        return super().to_representation(check)
+
+
+class ColumnSerializer(serializers.ModelSerializer):
+    """One column as profiling found it (type, stats) and its owner described it."""
+
+    title = LanguageMapField()
+    description = LanguageMapField()
+    joins_dataset = serializers.SerializerMethodField(
+        help_text="Slug of the dataset this column joins, if any."
+    )
+    joins_column = serializers.CharField(source="references_column")
+
+    class Meta:
+        model = Column
+        fields = [
+            "name", "position", "type", "stats", "title", "description", "concept_uri",
+            "is_key", "joins_dataset", "joins_column",
+        ]  # fmt: skip
+
+    def get_joins_dataset(self, obj) -> str | None:
+        target = obj.references_dataset
+        # As on the dataset page: a draft is nobody else's business.
+        if target is None or target.status == Status.DRAFT:
+            return None
+        return target.slug
+
+
+class StructureSerializer(serializers.Serializer):
+    """What a tabular distribution contains (catalog.profiling); null until profiled."""
+
+    status = serializers.CharField()
+    message = serializers.CharField()
+    row_count = serializers.IntegerField(allow_null=True)
+    encoding = serializers.CharField()
+    delimiter = serializers.CharField()
+    profiled_at = serializers.DateTimeField(allow_null=True)
+    schema_url = serializers.CharField(allow_null=True, help_text="The Table Schema document.")
+    columns = ColumnSerializer(many=True)
+
+
 class DistributionSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="uuid")
     dataset = serializers.SlugField(source="dataset.slug")
@@ -104,6 +170,8 @@ class DistributionSerializer(serializers.ModelSerializer):
     licence = LicenceRefSerializer(allow_null=True)
     languages = ConceptSerializer(many=True)
     conforms_to = serializers.ListField(child=serializers.CharField())
+    link = LinkSerializer(source="*", read_only=True)
+    structure = serializers.SerializerMethodField()
 
     class Meta:
         model = Distribution
@@ -111,16 +179,48 @@ class DistributionSerializer(serializers.ModelSerializer):
             "id", "dataset", "title", "description", "access_url", "download_url", "uploaded",
             "format", "media_type", "byte_size", "checksum", "licence", "rights", "conforms_to",
             "languages", "status", "issued", "modified", "position", "created_at", "updated_at",
+            "link", "structure",
         ]  # fmt: skip
 
     def get_uploaded(self, obj) -> bool:
         return bool(obj.file)
+
+    @extend_schema_field(StructureSerializer(allow_null=True))
+    def get_structure(self, obj):
+        profile = getattr(obj, "profile", None)
+        if profile is None:
+            return None
+        ok = profile.status == profile.Status.OK
+        schema_url = reverse("catalog:distribution-schema", args=[obj.dataset.slug, obj.uuid])
+        return {
+            "status": profile.status,
+            "message": profile.message,
+            "row_count": profile.row_count,
+            "encoding": profile.encoding,
+            "delimiter": profile.delimiter,
+            "profiled_at": serializers.DateTimeField().to_representation(profile.profiled_at)
+            if profile.profiled_at
+            else None,
+            "schema_url": settings.SITE_URL + schema_url if ok else None,
+            "columns": ColumnSerializer(
+                [c for c in obj.columns.all() if c.present] if ok else [], many=True
+            ).data,
+        }
 
 
 class ContactPointSerializer(serializers.ModelSerializer):
     class Meta:
         model = ContactPoint
         fields = ["name", "email", "url", "phone"]
+
+
+class QualitySerializer(serializers.ModelSerializer):
+    """The metadata quality score (catalog.quality): EU MQA points out of 405, and band."""
+
+    class Meta:
+        model = QualityScore
+        fields = ["score", "band", "computed_at"]
+        read_only_fields = fields
 
 
 class DatasetSerializer(serializers.ModelSerializer):
@@ -144,6 +244,7 @@ class DatasetSerializer(serializers.ModelSerializer):
     contact_points = ContactPointSerializer(many=True)
     distributions = DistributionSerializer(many=True, read_only=True)
     web_url = serializers.SerializerMethodField()
+    quality = QualitySerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Dataset
@@ -154,7 +255,7 @@ class DatasetSerializer(serializers.ModelSerializer):
             "bbox_south", "bbox_east", "bbox_north", "languages", "frequency", "issued",
             "modified", "version", "version_notes", "access_rights", "licence", "conforms_to",
             "provenance", "contact_points", "distributions", "web_url", "published_at",
-            "created_at", "updated_at",
+            "created_at", "updated_at", "quality",
         ]  # fmt: skip
 
     @extend_schema_field(

@@ -27,6 +27,11 @@ urlpatterns = [
         views.distribution_download,
         name="distribution-download",
     ),
+    path(
+        "datasets/<slug:slug>/distributions/<uuid:uuid>/schema.json",
+        views.distribution_schema,
+        name="distribution-schema",
+    ),
     path("publishers/", views.publisher_list, name="publisher-list"),
     path("publishers/<slug:slug>/", views.publisher_detail, name="publisher-detail"),
     path("data-services/<slug:slug>/", views.dataservice_detail, name="dataservice-detail"),

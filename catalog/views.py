@@ -18,6 +18,7 @@ from django.http import (
     Http404,
     HttpResponse,
     HttpResponseRedirect,
+    JsonResponse,
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, render
@@ -28,14 +29,16 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from catalog import dcat
-from catalog.filters import DatasetFilter, facet_counts
+from catalog import dcat, facetindex, profiling
+from catalog.filters import DatasetFilter, facet_counts, index_facet_counts
 from catalog.models import (
     ApiToken,
+    Column,
     DataService,
     Dataset,
     DatasetRelation,
     Distribution,
+    DistributionProfile,
     Keyword,
     Publisher,
     Status,
@@ -56,12 +59,14 @@ FACETS = [
     ("access_rights", _("Access rights")),
     ("keyword", _("Keyword")),
     ("language", _("Language")),
+    ("quality", _("Metadata quality")),
 ]
 SORTS = [
     ("relevance", _("Relevance")),
     ("newest", _("Newest")),
     ("modified", _("Last modified")),
     ("title", _("Title")),
+    ("quality", _("Metadata quality")),
 ]
 # Other parameters a visitor can remove as a chip above the results.
 OTHER_FILTERS = [
@@ -118,10 +123,14 @@ def _selected_filters(filterset, params):
             )
     for name, title in FACETS:
         # The cleaned values are the objects the parameters name, already fetched.
-        to_field = filterset.filters[name].field.to_field_name
-        labels = {
-            str(getattr(obj, to_field)): str(obj) for obj in filterset.form.cleaned_data[name]
-        }
+        field = filterset.filters[name].field
+        if hasattr(field, "to_field_name"):
+            labels = {
+                str(getattr(obj, field.to_field_name)): str(obj)
+                for obj in filterset.form.cleaned_data[name]
+            }
+        else:  # a choice, such as a quality band
+            labels = {str(value): str(label) for value, label in field.choices}
         for value in params.getlist(name):
             if value.strip():
                 label = labels.get(value.strip(), value)
@@ -149,9 +158,17 @@ def dataset_list(request):
         ctx["errors"] = _error_list(filterset)
         return render(request, "catalog/dataset_list.html", ctx, status=400)
 
-    datasets = filterset.qs
-    groups = _facet_groups(facet_counts(datasets), request.GET)
-    ctx["page_obj"] = _paginate(request, datasets.for_list())
+    indexed = filterset.from_index()
+    if indexed is not None:
+        facets = index_facet_counts(indexed)
+        datasets = facetindex.Page(
+            indexed.ids, Dataset.objects.published().for_list().select_related("quality")
+        )
+    else:
+        facets = facet_counts(filterset.qs, quality=True)
+        datasets = filterset.qs.for_list().select_related("quality")
+    groups = _facet_groups(facets, request.GET)
+    ctx["page_obj"] = _paginate(request, datasets)
     ctx["facet_groups"] = groups
     ctx["chips"] = _selected_filters(filterset, request.GET)
     return render(request, "catalog/dataset_list.html", ctx)
@@ -160,7 +177,7 @@ def dataset_list(request):
 def _detail_queryset():
     """Everything the dataset page shows, in a number of queries that does not grow."""
     return Dataset.objects.select_related(
-        "publisher", "creator", "frequency", "access_rights", "licence"
+        "publisher", "creator", "frequency", "access_rights", "licence", "quality"
     ).prefetch_related(
         "themes",
         "concepts",
@@ -173,8 +190,17 @@ def _detail_queryset():
         ),
         Prefetch(
             "distributions",
-            queryset=Distribution.objects.select_related("format", "licence").prefetch_related(
-                "languages"
+            queryset=Distribution.objects.select_related(
+                "format", "licence", "link_check", "profile"
+            ).prefetch_related(
+                "languages",
+                # The Structure section: every column with the dataset it joins.
+                Prefetch(
+                    "columns",
+                    queryset=Column.objects.filter(present=True).select_related(
+                        "references_dataset"
+                    ),
+                ),
             ),
         ),
         Prefetch("data_services", queryset=DataService.objects.published().order_by("slug")),
@@ -209,6 +235,7 @@ def dataset_detail(request, slug):
     ctx = {
         "dataset": dataset,
         "distributions": dataset.distributions.all(),
+        "profiled": profiling.worth_showing(dataset.distributions.all()),
         # Withdrawn targets stay listed (they were public); drafts do not.
         "relations": [
             r for r in dataset.relations.all() if not r.target_id or r.target.status != Status.DRAFT
@@ -217,6 +244,27 @@ def dataset_detail(request, slug):
         and Dataset.objects.editable_by(request.user).filter(pk=dataset.pk).exists(),
     }
     return render(request, "catalog/dataset_detail.html", ctx)
+
+
+def distribution_schema(request, slug, uuid):
+    """The Table Schema of a profiled distribution: columns, types and the owner's words."""
+    distribution = get_object_or_404(
+        Distribution.objects.select_related("dataset", "profile"),
+        uuid=uuid,
+        dataset__slug=slug,
+        dataset__in=Dataset.objects.visible_to(request.user),
+        profile__status=DistributionProfile.Status.OK,
+    )
+    columns = list(distribution.columns.select_related("references_dataset"))
+    targets = {c.references_dataset_id for c in columns if c.references_dataset_id}
+    visible = set(
+        Dataset.objects.visible_to(request.user).filter(pk__in=targets).values_list("pk", flat=True)
+    )
+    schema = profiling.table_schema(distribution, columns, visible_dataset_ids=visible)
+    response = JsonResponse(schema, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    if not distribution.dataset.is_published:
+        response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 def _serve_file(distribution):

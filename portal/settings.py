@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -166,6 +167,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 CELERY_TASK_SOFT_TIME_LIMIT = max(CELERY_TASK_TIME_LIMIT - 30, 1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A task taken by a worker that then died (killed, out of memory) goes back to the queue
+# once it has been unacknowledged this long; it must exceed the longest task's run time.
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # How often a worker looks for such tasks (kombu otherwise scans every ~100 s).
+    "unacked_restore_interval": max(1, min(60, CELERY_VISIBILITY_TIMEOUT // 3)),
+    "unacked_restore_throttle": 1,
+}
 CELERY_BEAT_SCHEDULE = {
     "rebuild-search-index-weekly": {
         "task": "catalog.tasks.rebuild_search_index",
@@ -174,6 +184,31 @@ CELERY_BEAT_SCHEDULE = {
     "harvest-due-sources": {
         "task": "catalog.tasks.harvest_due_sources",
         "schedule": 15 * 60,
+    },
+    # Link health: every link at night, failing ones again during the day (so a link is
+    # confirmed broken, or recovered, within about a day), then the digest to publishers.
+    "check-links-nightly": {
+        "task": "catalog.tasks.check_all_links",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "recheck-failing-links": {
+        "task": "catalog.tasks.check_all_links",
+        "schedule": crontab(hour="8,14,20", minute=30),
+        "kwargs": {"failing_only": True},
+    },
+    "send-link-digest-daily": {
+        "task": "catalog.tasks.send_link_digest",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    # Scores follow every change already; this catches bulk writes and "updated on time".
+    "score-all-datasets-nightly": {
+        "task": "catalog.tasks.score_all_datasets",
+        "schedule": crontab(hour=4, minute=15),
+    },
+    # Structure: remote files change without telling; an unchanged one is only hashed.
+    "profile-distributions-weekly": {
+        "task": "catalog.tasks.profile_all",
+        "schedule": crontab(hour=3, minute=15, day_of_week=0),
     },
 }
 
@@ -212,10 +247,23 @@ if DEBUG:
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o644
+# Structure profiling (catalog.profiling) reads uploaded and remote files up to this size.
+PROFILE_MAX_BYTES = env_int("PROFILE_MAX_BYTES", 200 * 1024 * 1024)
 
 # Harvesting and link checks refuse private, loopback and link-local addresses, so that
 # a harvest source cannot reach the portal's own network; intranet deployments allow them.
 OUTBOUND_ALLOW_PRIVATE = env_bool("OUTBOUND_ALLOW_PRIVATE", False)
+
+# Link health (catalog.linkcheck). Per host at most LINKCHECK_HOST_CONCURRENCY requests at
+# a time, each slot waiting LINKCHECK_HOST_DELAY_MS after a request (politeness). A link is
+# broken after LINKCHECK_BROKEN_AFTER_FAILURES failures in a row spread over more than
+# LINKCHECK_BROKEN_AFTER_HOURS, so a short outage does not flag it.
+LINKCHECK_TIMEOUT = max(env_int("LINKCHECK_TIMEOUT", 10), 1)
+LINKCHECK_WORKERS = max(env_int("LINKCHECK_WORKERS", 32), 1)
+LINKCHECK_HOST_CONCURRENCY = max(env_int("LINKCHECK_HOST_CONCURRENCY", 2), 1)
+LINKCHECK_HOST_DELAY_MS = env_int("LINKCHECK_HOST_DELAY_MS", 100)
+LINKCHECK_BROKEN_AFTER_FAILURES = max(env_int("LINKCHECK_BROKEN_AFTER_FAILURES", 2), 1)
+LINKCHECK_BROKEN_AFTER_HOURS = env_int("LINKCHECK_BROKEN_AFTER_HOURS", 24)
 
 # E-mail: printed to the console unless EMAIL_HOST is set.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

@@ -106,6 +106,17 @@ def test_harvest_creates_published_datasets_that_remember_their_source(server, s
     assert run.finished_at >= run.started_at
 
 
+def test_harvested_datasets_are_scored_for_quality(server, source):
+    server.add("/catalog.ttl", catalogue(dataset_ttl("a", "Air quality"), dataset_ttl("b")))
+
+    harvest(source)
+
+    # Harvests write in bulk, without signals: the harvest scores what it wrote.
+    scores = {d.identifier: d.quality.score for d in Dataset.objects.select_related("quality")}
+    assert set(scores) == {"a", "b"}
+    assert all(score > 0 for score in scores.values())
+
+
 def test_harvest_gives_unique_slugs(server, source):
     DatasetFactory(slug="same-title")
     server.add(
