@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.multilingual import LanguageMapField
-from catalog.uploads import validate_upload
+from catalog.uploads import validate_image, validate_upload
 
 SITE_MANAGERS_GROUP = "Site managers"
 
@@ -301,6 +301,52 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+# Reuse conditions' vocabularies (catalog.reuse).
+
+
+class AccessReason(models.TextChoices):
+    """Why data is not public, in the words publishers recognise."""
+
+    PERSONAL_DATA = "personal_data", _("Personal data")
+    THIRD_PARTY_RIGHTS = "third_party_rights", _("Third-party rights")
+    COMMERCIAL_CONFIDENTIALITY = "commercial_confidentiality", _("Commercial confidentiality")
+    SECURITY = "security", _("Security")
+    UNDER_INVESTIGATION = "under_investigation", _("Under investigation")
+    OTHER = "other", _("Other")
+
+
+class Purpose(models.TextChoices):
+    RESEARCH = "research", _("Research")
+    EDUCATION = "education", _("Education")
+    JOURNALISM = "journalism", _("Journalism")
+    PUBLIC_TASK = "public_task", _("Public task")
+    COMMERCIAL = "commercial", _("Commercial")
+    NON_COMMERCIAL = "non_commercial", _("Non-commercial")
+
+
+class RecipientType(models.TextChoices):
+    GOVERNMENT = "government", _("Government")
+    BUSINESS = "business", _("Business")
+    RESEARCH = "research", _("Research institution")
+    CITIZEN = "citizen", _("Citizen")
+
+
+class PolicyAction(models.TextChoices):
+    """ODRL 2.2 actions (catalog.reuse maps each to its odrl: IRI)."""
+
+    USE = "use", _("Use")
+    DISPLAY = "display", _("Display")
+    DISTRIBUTE = "distribute", _("Distribute")
+    DERIVE = "derive", _("Modify or derive")
+    COMMERCIALIZE = "commercialize", _("Commercialise")
+    AGGREGATE = "aggregate", _("Aggregate")
+    # Duties
+    ATTRIBUTE = "attribute", _("Attribute the source")
+    SHARE_ALIKE = "share_alike", _("Share alike")
+    INFORM = "inform", _("Notify the owner")
+    SIGN_AGREEMENT = "sign_agreement", _("Sign an agreement")
+
+
 class DatasetQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
@@ -458,6 +504,41 @@ class Dataset(models.Model):
         help_text=_("Applies to every distribution that does not name its own."),
     )
     provenance = LanguageMapField(_("provenance"), textarea=True, blank=True)
+    # Reuse conditions beyond licence and access rights (catalog.reuse explains them).
+    access_reason = models.CharField(
+        _("reason access is limited"),
+        max_length=30,
+        choices=AccessReason,
+        blank=True,
+    )
+    access_reason_text = LanguageMapField(
+        _("about the reason"), textarea=True, blank=True, help_text=_("Required for “Other”.")
+    )
+    legal_basis = LanguageMapField(_("legal basis"), textarea=True, blank=True)
+    legal_basis_uri = models.URLField(_("legal basis URI"), max_length=500, blank=True)
+    applicable_legislation = models.JSONField(
+        _("applicable legislation"),
+        default=list,
+        blank=True,
+        validators=[url_list_validator],
+        help_text=_("ELI URIs of the legislation that applies (dcatap:applicableLegislation)."),
+    )
+    rights = LanguageMapField(
+        _("rights statement"),
+        textarea=True,
+        blank=True,
+        help_text=_("How to attribute the data, and other rights."),
+    )
+    rights_holder = models.CharField(_("copyright holder"), max_length=300, blank=True)
+    policy_template = models.ForeignKey(
+        "PolicyTemplate",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="datasets",
+        verbose_name=_("conditions template"),
+        help_text=_("The template these conditions started from."),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status, default=Status.DRAFT, db_index=True
     )
@@ -691,6 +772,16 @@ class Distribution(models.Model):
         help_text=_("Blank: the dataset's licence."),
     )
     rights = LanguageMapField(_("rights"), textarea=True, blank=True)
+    access_rights = models.ForeignKey(
+        Concept,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"scheme": Concept.Scheme.ACCESS_RIGHT},
+        verbose_name=_("access rights"),
+        help_text=_("Blank: the dataset's access rights."),
+    )
     conforms_to = models.JSONField(
         _("conforms to (schema)"), default=list, blank=True, validators=[url_list_validator]
     )
@@ -762,6 +853,9 @@ class Distribution(models.Model):
 
     def effective_licence(self):
         return self.licence or self.dataset.licence
+
+    def effective_access_rights(self):
+        return self.access_rights or self.dataset.access_rights
 
     def set_file_facts(self):
         """Fill byte size and SHA-256 from the uploaded file, reading it in chunks."""
@@ -1195,3 +1289,285 @@ class QualityScore(models.Model):
 
     def __str__(self):
         return f"{self.dataset_id}: {self.score} ({self.get_band_display()})"
+
+
+# Reuse conditions, access requests and reuses ----------------------------------------------
+# catalog.reuse reads these to explain the conditions and to answer "may I use this?".
+
+
+class PolicyTemplate(models.Model):
+    """A named starting point for reuse conditions that site managers maintain, such as
+    "Open, CC BY 4.0" or "Research use after agreement"; publishers apply one, then adjust."""
+
+    name = LanguageMapField(_("name"), max_length=200)
+    description = LanguageMapField(_("description"), textarea=True, blank=True)
+    licence = models.ForeignKey(
+        Licence, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("licence")
+    )
+    access_rights = models.ForeignKey(
+        Concept,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"scheme": Concept.Scheme.ACCESS_RIGHT},
+        verbose_name=_("access rights"),
+    )
+    access_reason = models.CharField(
+        _("reason access is limited"), max_length=30, choices=AccessReason, blank=True
+    )
+    agreement_text = LanguageMapField(
+        _("agreement text"),
+        textarea=True,
+        blank=True,
+        help_text=_("Markdown. Re-users accept it when they request access."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("reuse conditions template")
+        verbose_name_plural = _("reuse conditions templates")
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return str(self.name)
+
+
+class PolicyRule(models.Model):
+    """One ODRL rule: a permission, prohibition or duty, with its action and constraints.
+
+    It belongs to a template, a dataset or a distribution (a distribution's rules replace
+    the dataset's). Empty constraints mean "any": no purpose listed applies to every purpose.
+    """
+
+    class Kind(models.TextChoices):
+        PERMISSION = "permission", _("Permission")
+        PROHIBITION = "prohibition", _("Prohibition")
+        DUTY = "duty", _("Duty")
+
+    template = models.ForeignKey(
+        PolicyTemplate, models.CASCADE, null=True, blank=True, related_name="rules"
+    )
+    dataset = models.ForeignKey(
+        Dataset, models.CASCADE, null=True, blank=True, related_name="policy_rules"
+    )
+    distribution = models.ForeignKey(
+        Distribution, models.CASCADE, null=True, blank=True, related_name="policy_rules"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind, default=Kind.PERMISSION)
+    action = models.CharField(_("action"), max_length=20, choices=PolicyAction)
+    purposes = models.JSONField(
+        _("purposes"), default=list, blank=True, help_text=_("Empty: any purpose.")
+    )
+    recipient_types = models.JSONField(
+        _("recipient types"), default=list, blank=True, help_text=_("Empty: any recipient.")
+    )
+    territory = models.CharField(
+        _("territory"),
+        max_length=200,
+        blank=True,
+        help_text=_("ISO 3166 country code such as NL, or EU; empty: anywhere."),
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("usage policy rule")
+        verbose_name_plural = _("usage policy rules")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(template__isnull=False, dataset__isnull=True, distribution__isnull=True)
+                    | Q(template__isnull=True, dataset__isnull=False, distribution__isnull=True)
+                    | Q(template__isnull=True, dataset__isnull=True, distribution__isnull=False)
+                ),
+                name="policyrule_has_one_owner",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.get_action_display()}"
+
+
+class Agreement(models.Model):
+    """A version of the agreement a re-user accepts to get access to a dataset.
+
+    Versions are never edited once a request accepted them: a change adds a version.
+    """
+
+    dataset = models.ForeignKey(Dataset, models.CASCADE, related_name="agreements")
+    version = models.PositiveIntegerField(_("version"))
+    text = LanguageMapField(_("agreement text"), textarea=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        ordering = ["dataset", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["dataset", "version"], name="agreement_unique_version")
+        ]
+
+    def __str__(self):
+        return f"{self.dataset} v{self.version}"
+
+
+class AccessRequestQuerySet(models.QuerySet):
+    def active(self, today=None):
+        """Approved requests whose access has not ended."""
+        today = today or timezone.localdate()
+        return self.filter(status=AccessRequest.Status.APPROVED).filter(
+            Q(access_until__isnull=True) | Q(access_until__gte=today)
+        )
+
+
+class AccessRequest(models.Model):
+    """A re-user's request for access to a restricted dataset, and the publisher's decision.
+
+    It is also the agreement record: who, when, which policy (a snapshot of the rules as
+    they were) and which agreement version, and the decision, for the audit trail.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the publisher")
+        QUESTION = "question", _("Publisher asked a question")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    dataset = models.ForeignKey(Dataset, models.CASCADE, related_name="access_requests")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="access_requests"
+    )
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose)
+    commercial = models.BooleanField(_("commercial use"), default=False)
+    actions = models.JSONField(_("intended actions"), default=list, blank=True)
+    recipient_type = models.CharField(
+        _("you are a"), max_length=20, choices=RecipientType, blank=True
+    )
+    territory = models.CharField(_("territory"), max_length=200, blank=True)
+    description = models.TextField(_("intended use"), blank=True)
+    period_start = models.DateField(_("needed from"), null=True, blank=True)
+    period_end = models.DateField(_("needed until"), null=True, blank=True)
+    agreement = models.ForeignKey(
+        Agreement,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requests",
+        verbose_name=_("agreement version accepted"),
+    )
+    agreement_accepted_at = models.DateTimeField(_("agreement accepted"), null=True, blank=True)
+    policy_snapshot = models.JSONField(_("conditions when requested"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.PENDING, db_index=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True)
+    access_until = models.DateField(_("access until"), null=True, blank=True)
+    extra_conditions = models.TextField(_("extra conditions"), blank=True)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = AccessRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("access request")
+        verbose_name_plural = _("access requests")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.user} → {self.dataset}: {self.get_status_display()}"
+
+
+class AccessRequestMessage(models.Model):
+    """A question or answer between publisher and re-user on an access request."""
+
+    request = models.ForeignKey(AccessRequest, models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+    body = models.TextField(_("message"))
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("access request message")
+        verbose_name_plural = _("access request messages")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.author}: {self.body[:40]}"
+
+
+class ReuseQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=Reuse.Status.APPROVED)
+
+
+class Reuse(models.Model):
+    """A showcase: an application, visualisation, paper, article, ... built on datasets.
+
+    Visible after a publisher of a linked dataset or a site manager approved it.
+    """
+
+    class Type(models.TextChoices):
+        APPLICATION = "application", _("Application")
+        VISUALISATION = "visualisation", _("Visualisation")
+        RESEARCH_PAPER = "research_paper", _("Research paper")
+        NEWS_ARTICLE = "news_article", _("News article")
+        API = "api", _("API")
+        DATASET = "dataset", _("Dataset")
+        IDEA = "idea", _("Idea")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for moderation")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    type = models.CharField(_("type"), max_length=20, choices=Type)
+    url = models.URLField(_("web address"), max_length=1000, blank=True)
+    description = models.TextField(_("description"), help_text=_("Markdown."))
+    image = models.ImageField(
+        _("image"),
+        upload_to="reuses/%Y/%m/",
+        blank=True,
+        validators=[validate_image],
+        help_text=_("PNG, JPEG or WebP, at most 2 MB."),
+    )
+    author = models.CharField(_("author or organisation"), max_length=200)
+    datasets = models.ManyToManyField(Dataset, related_name="reuses", verbose_name=_("datasets"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="reuses"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.PENDING, db_index=True
+    )
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    moderated_at = models.DateTimeField(_("moderated"), null=True, blank=True)
+    created_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+
+    objects = ReuseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reuse")
+        verbose_name_plural = _("reuses")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("catalog:reuse-detail", args=[self.slug])

@@ -77,3 +77,35 @@ def _looks_like_html(head: bytes) -> bool:
     # Served back from our own domain, an HTML file could run script as the portal.
     start = head.lstrip()[:64].lower()
     return start.startswith((b"<!doctype html", b"<html", b"<script"))
+
+
+IMAGE_MAX_BYTES = 2 * 1024 * 1024
+IMAGE_TYPES = {
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "webp": (b"RIFF",),
+}
+
+
+def validate_image(file) -> None:
+    """Refuse images over 2 MB and anything that is not a PNG, JPEG or WebP file.
+
+    SVG is refused on purpose: served from the portal's domain it could carry script.
+    """
+    if getattr(file, "_committed", False) and not hasattr(file, "content_type"):
+        return
+    if file.size > IMAGE_MAX_BYTES:
+        raise ValidationError(
+            _("The image is %(size)s; images may be at most %(limit)s."),
+            params={"size": filesizeformat(file.size), "limit": filesizeformat(IMAGE_MAX_BYTES)},
+            code="too_large",
+        )
+    extension = PurePath(file.name).suffix.lower().lstrip(".")
+    file.seek(0)
+    head = file.read(16)
+    file.seek(0)
+    if extension not in IMAGE_TYPES or not head.startswith(IMAGE_TYPES[extension]):
+        raise ValidationError(_("Upload a PNG, JPEG or WebP image."), code="bad_type")
+    if extension == "webp" and head[8:12] != b"WEBP":
+        raise ValidationError(_("Upload a PNG, JPEG or WebP image."), code="bad_type")
