@@ -960,7 +960,9 @@ def package_search(request, params):
     # full rows with their relations.
     indexed = None
     if searching and not private and not lookup and sort == default_sort:
-        indexed = facetindex.search(search.matches(text), {}, keyword_facet_size=KEYWORD_FACET_SIZE)
+        indexed = facetindex.search(
+            search.ranked_ids(text), {}, keyword_facet_size=KEYWORD_FACET_SIZE
+        )
         page_ids = indexed.ids[start : start + rows]
         loaded = Dataset.objects.published().filter(pk__in=page_ids)
     else:

@@ -27,6 +27,7 @@ import time
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
+from django.db.models import F
 from pyroaring import BitMap
 
 from catalog.models import Concept, Dataset, Distribution, Licence, Publisher, QualityScore
@@ -36,6 +37,8 @@ from catalog.multilingual import LanguageMap
 SINGLE_VALUED = {"publisher", "licence", "access_rights", "quality"}
 FACETS = ["theme", "publisher", "format", "licence", "access_rights", "keyword", "language"]
 MAX_AGE_SECONDS = 300
+# The dataset list's "newest" order (catalog.filters.DatasetFilter.ordering).
+NEWEST = [F("published_at").desc(nulls_first=True), "-pk"]
 
 
 @dataclass
@@ -44,6 +47,7 @@ class Index:
     published: BitMap
     postings: dict[str, dict[str, BitMap]]
     labels: dict[str, dict[str, object]] = field(default_factory=dict)
+    newest: list[int] = field(default_factory=list)
     built_at: float = field(default_factory=time.monotonic)
 
     def fresh(self, version) -> bool:
@@ -106,11 +110,16 @@ def build(version=None) -> Index:
             bitmap = postings[facet][value] = BitMap()
         bitmap.add(pk)
 
-    rows = Dataset.objects.published().values_list(
-        "pk", "publisher__slug", "licence__code", "access_rights__code"
+    # In the list's "newest" order, so that a search sorted so reads it off this list.
+    rows = (
+        Dataset.objects.published()
+        .order_by(*NEWEST)
+        .values_list("pk", "publisher__slug", "licence__code", "access_rights__code")
     )
+    newest = []
     for pk, publisher, licence, access_rights in rows.iterator(chunk_size=5000):
         published.add(pk)
+        newest.append(pk)
         if publisher:
             add("publisher", publisher, pk)
         if licence:
@@ -135,7 +144,9 @@ def build(version=None) -> Index:
     for values in postings.values():
         for bitmap in values.values():
             bitmap &= published
-    return Index(version=version, published=published, postings=postings, labels=_labels())
+    return Index(
+        version=version, published=published, postings=postings, labels=_labels(), newest=newest
+    )
 
 
 def _labels() -> dict[str, dict[str, object]]:
@@ -163,16 +174,17 @@ def _labels() -> dict[str, dict[str, object]]:
 
 
 def search(
-    matches: list[tuple[int, float]],
+    ranked: list[int],
     selected: dict[str, list[str]],
     *,
     keyword_facet_size: int,
+    newest_first: bool = False,
 ) -> Result:
-    """Restrict `matches` (id, rank) to published datasets having the `selected` facet
-    values, and count every facet over what is left. Ids come best first; equal ranks
-    put the newer dataset (higher id) first."""
+    """Restrict `ranked` (matching ids, best first) to published datasets having the
+    `selected` facet values, and count every facet over what is left. Ids keep the
+    ranked order, or with `newest_first` the order of publication, newest first."""
     index = current()
-    found = BitMap(pk for pk, _rank in matches) & index.published
+    found = BitMap(ranked) & index.published
     for facet, values in selected.items():
         postings = index.postings[facet]
         if facet in SINGLE_VALUED:
@@ -183,8 +195,10 @@ def search(
         else:
             for value in values:
                 found &= postings.get(value, BitMap())
-    # Negated so that a plain sort (no key function) puts the best, then the newest, first.
-    ranked = sorted((-rank, -pk) for pk, rank in matches if pk in found)
+    if newest_first:
+        ids = [pk for pk in index.newest if pk in found]
+    else:
+        ids = [pk for pk in ranked if pk in found]
     facets: dict[str, list[tuple[str, object, int]]] = {}
     for facet, postings in index.postings.items():
         labels = index.labels.get(facet, {})
@@ -197,7 +211,7 @@ def search(
             counted.sort(key=lambda item: (-item[2], item[0]))
             counted = counted[:keyword_facet_size]
         facets[facet] = counted
-    return Result(ids=[-pk for _rank, pk in ranked], facets=facets)
+    return Result(ids=ids, facets=facets)
 
 
 class Page:

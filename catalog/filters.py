@@ -244,13 +244,15 @@ class DatasetFilter(django_filters.FilterSet):
         """This search answered in memory by catalog.facetindex, or None when it cannot be.
 
         For a valid filter over published datasets only (the caller's queryset must be
-        Dataset.objects.published()): a query with words, facet filters and relevance
-        order. Do not touch `qs` when this answers: that would run the search again.
+        Dataset.objects.published()): a query with words, facet and quality filters, in
+        relevance or newest order. Do not touch `qs` when this answers: that would run
+        the search again.
         """
         data = self.form.cleaned_data
         if not query_terms(data.get("q") or ""):
             return None
-        if (data.get("sort") or "relevance") != "relevance":
+        sort = data.get("sort") or "relevance"
+        if sort not in ("relevance", "newest"):
             return None
         if data.get("modified_since") or data.get("issued_since"):
             return None
@@ -263,7 +265,10 @@ class DatasetFilter(django_filters.FilterSet):
         if data.get("quality"):
             selected["quality"] = list(dict.fromkeys(data["quality"]))
         return facetindex.search(
-            search.matches(data["q"]), selected, keyword_facet_size=KEYWORD_FACET_SIZE
+            search.ranked_ids(data["q"]),
+            selected,
+            keyword_facet_size=KEYWORD_FACET_SIZE,
+            newest_first=sort == "newest",
         )
 
     def filter_q(self, queryset, name, value):
@@ -288,7 +293,7 @@ class DatasetFilter(django_filters.FilterSet):
 
     @staticmethod
     def ordering(sort: str, *, searching: bool) -> list:
-        newest = [F("published_at").desc(nulls_first=True), "-pk"]
+        newest = list(facetindex.NEWEST)
         if sort == "relevance" and searching:
             return [F("search_rank").desc(), *newest]
         if sort == "modified":

@@ -288,22 +288,28 @@ def _pg_matches(terms: list[str]) -> list[tuple[int, float]]:
         return cursor.fetchall()
 
 
-def matches(query: str) -> list[tuple[int, float]]:
-    """(dataset id, rank) of every dataset matching `query`, higher rank is better.
-
-    Drafts included: callers restrict to what a visitor may see (catalog.facetindex).
-    """
+def ranked_ids(query: str) -> list[int]:
+    """Ids of every dataset matching `query`, best first; equal ranks put the newer
+    (higher id) first. Drafts included: callers restrict to what a visitor may see
+    (catalog.facetindex). The database sorts, so only one integer per match travels."""
     terms = query_terms(query)
     if not terms:
         return []
-    if _is_postgresql():
-        return _pg_matches(terms)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT rowid, -bm25({TABLE}, {_BM25_WEIGHTS}) FROM {TABLE} WHERE {TABLE} MATCH %s",
-            [_fts5_match(terms)],
-        )
-        return cursor.fetchall()
+        if _is_postgresql():
+            tsquery, params = _pg_tsquery(terms)
+            cursor.execute(
+                f"SELECT dataset_id FROM {TABLE}_match({tsquery}, %s::real[]) "
+                "ORDER BY rank DESC, dataset_id DESC",
+                [*params, list(_PG_WEIGHTS)],
+            )
+        else:
+            cursor.execute(
+                f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s "
+                f"ORDER BY bm25({TABLE}, {_BM25_WEIGHTS}), rowid DESC",
+                [_fts5_match(terms)],
+            )
+        return [pk for (pk,) in cursor.fetchall()]
 
 
 def search_datasets(queryset: QuerySet, query: str) -> QuerySet:
