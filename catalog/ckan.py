@@ -949,8 +949,6 @@ def package_search(request, params):
         lookup &= fq_lookup
     datasets = datasets.filter(lookup)
     searching = bool(query_terms(text))
-    if searching:
-        datasets = search_datasets(datasets, text)
     default_sort = "score desc, metadata_modified desc" if searching else "metadata_modified desc"
     sort = str(params.get("sort") or default_sort)
     ordering = _ordering(sort, searching=searching)
@@ -966,6 +964,8 @@ def package_search(request, params):
         page_ids = indexed.ids[start : start + rows]
         loaded = Dataset.objects.published().filter(pk__in=page_ids)
     else:
+        if searching:
+            datasets = search_datasets(datasets, text)
         page_ids = list(
             datasets.order_by(*ordering).values_list("pk", flat=True)[start : start + rows]
         )
