@@ -47,6 +47,7 @@ run: install
 	@echo "  Datakring runs at http://127.0.0.1:8000  (admin: http://127.0.0.1:8000/admin/)"
 	@echo "  Site manager:             beheerder / datakring-demo"
 	@echo "  Editor, Gemeente Utrecht: redacteur / datakring-demo"
+	@echo "  Re-user (no publisher):   hergebruiker / datakring-demo  (sign in: /accounts/login/)"
 	@echo
 	DEBUG=$${DEBUG:-True} $(MANAGE) runserver 127.0.0.1:8000
 

@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "corsheaders",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "allauth",
+    "allauth.account",
     "catalog",
 ]
 
@@ -97,6 +99,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -218,7 +221,45 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+
+# Public accounts (django-allauth): re-users sign up to request access to data and to register
+# reuses; staff sign in here or through the admin. Sign-up, e-mail verification, password
+# reset and the rate limits below are allauth's, so they stay maintained upstream.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+# "optional": a new account may sign in at once and is asked to confirm its address;
+# "mandatory": not before it is confirmed; "none": no confirmation e-mail.
+ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "") or "optional"
+if ACCOUNT_EMAIL_VERIFICATION not in ("none", "optional", "mandatory"):
+    raise ImproperlyConfigured(
+        "ACCOUNT_EMAIL_VERIFICATION must be none, optional or mandatory, "
+        f"not {ACCOUNT_EMAIL_VERIFICATION!r}"
+    )
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGOUT_ON_GET = False  # signing out is a POST with a CSRF token
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = urlsplit(SITE_URL).scheme
+# Everything a stranger can post is rate limited, counted in the cache (per process without
+# REDIS_URL). Over a limit a failed login shows a form error; the others answer 429.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,5/5m/key",
+    "login": "30/m/ip",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/3m/key",
+}
+# The limits count per client address. Behind a reverse proxy every request comes from the
+# proxy, so the address is read from X-Forwarded-For, this many hops from the right.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int(
+    "TRUSTED_PROXY_COUNT", 1 if env_bool("TRUST_X_FORWARDED_PROTO", False) else 0
+)
 
 # English and Dutch UI. URLs carry no language prefix (a dataset has one URL, which is
 # also its URI); the language comes from the switcher's cookie or Accept-Language.

@@ -20,6 +20,9 @@ urlpatterns = [
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     re_path(r"^api/v1/.*/$", catalog_api.not_found),
     *ckan_urlpatterns,
+    # Accounts: allauth's sign-up, sign-in and e-mail pages, and the signed-in user's overview
+    path("accounts/", include("allauth.urls")),
+    path("account/", views.account, name="account"),
     # API tokens
     path("account/tokens/", catalog_views.token_list, name="token-list"),
     path("account/tokens/new/", catalog_views.token_create, name="token-create"),

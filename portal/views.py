@@ -1,8 +1,10 @@
-"""Project-wide pages: the home page and the error pages."""
+"""Project-wide pages: the home page, the account overview and the error pages."""
 
 import logging
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpResponseServerError
 from django.shortcuts import render
@@ -44,6 +46,20 @@ def home(request):
         "publisher_count": publishers.count(),
     }
     return render(request, "portal/home.html", ctx)
+
+
+@login_required
+def account(request):
+    """The signed-in user's hub: their e-mail addresses, publishers and the account pages."""
+    ctx = {
+        "email_addresses": EmailAddress.objects.filter(user=request.user).order_by(
+            "-primary", "email"
+        ),
+        "memberships": request.user.publisher_memberships.select_related("publisher").order_by(
+            "publisher__slug"
+        ),
+    }
+    return render(request, "portal/account.html", ctx)
 
 
 def bad_request(request, exception):

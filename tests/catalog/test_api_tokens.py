@@ -25,7 +25,7 @@ def test_token_pages_need_a_login(client):
     response = client.get("/account/tokens/")
 
     assert response.status_code == 302
-    assert response["Location"].startswith("/admin/login/")
+    assert response["Location"].startswith("/accounts/login/")
 
 
 def test_token_is_shown_once_and_stored_hashed(client, alice):
