@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from catalog.models import Dataset
+from tests.catalog.test_conditions import _policy_dataset
 from tests.catalog.test_dcat_export import make_rich_dataset
 from tests.factories import (
     ContactPointFactory,
@@ -162,3 +163,15 @@ def test_harvested_text_with_odd_characters_conforms(client, tmp_path):
     report = validate(client, tmp_path, f"/datasets/{dataset.slug}.rdf")
 
     assert report["conforms"], violations(report)
+
+
+@pytest.mark.parametrize("suffix", ["ttl", "jsonld"])
+def test_dataset_with_a_full_usage_policy_conforms_to_dcat_ap_3_full(client, tmp_path, suffix):
+    # Rights statement and holder, applicable legislation, per-distribution access rights
+    # and ODRL policies with every kind of rule and constraint (catalog.conditions).
+    dataset = _policy_dataset()
+
+    report = validate(client, tmp_path, f"/datasets/{dataset.slug}.{suffix}")
+
+    assert report["conforms"], violations(report)
+    assert report["counts"]["Violation"] == 0
