@@ -1,10 +1,11 @@
-"""Sitemaps of the public catalogue: published datasets, data services and the publishers."""
+"""Sitemaps of the public catalogue: published datasets, data services, the publishers and
+approved reuses."""
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 
-from catalog.models import DataService, Dataset, Publisher
+from catalog.models import DataService, Dataset, Publisher, Reuse
 
 
 class _SiteSitemap(Sitemap):
@@ -41,8 +42,24 @@ class PublisherSitemap(_SiteSitemap):
     queryset = Publisher.objects.all()
 
 
+class ReuseSitemap(_SiteSitemap):
+    """Approved reuses only; a reuse's last change is its moderation."""
+
+    queryset = Reuse.objects.approved()
+
+    def items(self):
+        return self.queryset.order_by("pk").only("slug", "moderated_at", "created_at")
+
+    def lastmod(self, item):
+        return item.moderated_at or item.created_at
+
+    def get_latest_lastmod(self):
+        return self.queryset.aggregate(latest=Max("moderated_at"))["latest"]
+
+
 SITEMAPS = {
     "datasets": DatasetSitemap,
     "publishers": PublisherSitemap,
     "data-services": DataServiceSitemap,
+    "reuses": ReuseSitemap,
 }

@@ -212,3 +212,71 @@ def test_load_demo_names_missing_vocabulary_concepts():
         load_demo()
 
     assert not Dataset.objects.exists()
+
+
+def test_load_demo_has_a_dataset_for_each_kind_of_reuse_condition():
+    from catalog.models import AccessReason, PolicyAction, PolicyRule
+    from catalog.reuse import effective_conditions
+
+    load_demo()
+
+    def conditions(slug):
+        return effective_conditions(Dataset.objects.get(slug=slug))
+
+    def rules(c, kind):
+        return {rule.action for rule in c.rules_of(kind)}
+
+    open_data = conditions("ondergrondse-afvalcontainers-utrecht")
+    assert open_data.licence.code == "CC0-1.0" and open_data.access == "PUBLIC"
+    attribution = conditions("bomenregister-utrecht")
+    assert attribution.licence.attribution and attribution.access == "PUBLIC"
+    assert PolicyAction.ATTRIBUTE in rules(attribution, PolicyRule.Kind.DUTY)
+    non_commercial = conditions("historische-kijk-en-luistercijfers")
+    assert non_commercial.licence.non_commercial
+    assert PolicyAction.COMMERCIALIZE in rules(non_commercial, PolicyRule.Kind.PROHIBITION)
+    restricted = conditions("mobiliteitspanel-verplaatsingsgedrag")
+    assert restricted.access == "RESTRICTED" and restricted.requires_agreement
+    assert restricted.dataset.access_reason == AccessReason.PERSONAL_DATA
+    assert restricted.dataset.legal_basis["nl"] and restricted.dataset.legal_basis_uri
+    assert restricted.dataset.agreements.get(version=1).text["en"]
+    research_only = [r for r in restricted.rules_of(PolicyRule.Kind.PERMISSION)]
+    assert research_only and all(r.purposes == ["research"] for r in research_only)
+    assert restricted.dataset.distributions.exclude(file="").exists()
+    non_public = conditions("cohortstudie-gezondheid-leefomgeving")
+    assert non_public.access == "NON_PUBLIC"
+    assert non_public.dataset.access_reason == AccessReason.PERSONAL_DATA
+    assert non_public.dataset.legal_basis_uri.startswith("https://wetten.overheid.nl/")
+
+
+def test_load_demo_has_access_requests_and_reuses_of_the_demo_re_user(client):
+    from catalog.models import AccessRequest, Reuse
+
+    load_demo()
+    load_demo()  # still one of each
+
+    requests = AccessRequest.objects.filter(user__username="hergebruiker")
+    assert set(requests.values_list("status", flat=True)) == {"approved", "pending"}
+    approved = requests.get(status="approved")
+    assert approved.agreement.version == 1 and approved.agreement_accepted_at
+    assert approved.decided_by.username == "beheerder"
+    assert AccessRequest.objects.active().filter(pk=approved.pk).exists()
+    assert Reuse.objects.approved().count() >= 4
+    assert Reuse.objects.filter(status=Reuse.Status.PENDING).count() == 1
+    for reuse in Reuse.objects.approved():
+        assert reuse.datasets.published().exists() and reuse.description
+    assert client.get("/reuses/").status_code == 200
+    assert "Bomenkaart Utrecht" in client.get("/datasets/bomenregister-utrecht/").content.decode()
+
+
+def test_load_demo_restricted_file_is_served_to_the_approved_re_user_only(client):
+    load_demo()
+    distribution = Distribution.objects.exclude(file="").get(
+        dataset__slug="mobiliteitspanel-verplaatsingsgedrag"
+    )
+
+    assert client.get(distribution.get_download_url()).status_code in (403, 404)
+    client.force_login(get_user_model().objects.get(username="hergebruiker"))
+    response = client.get(distribution.get_download_url())
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"respondent,huishouden")

@@ -31,6 +31,7 @@ def test_sitemap_index_lists_each_section_with_site_url(client):
         "https://data.example.nl/sitemap-datasets.xml",
         "https://data.example.nl/sitemap-publishers.xml",
         "https://data.example.nl/sitemap-data-services.xml",
+        "https://data.example.nl/sitemap-reuses.xml",
     ]
 
 
