@@ -19,17 +19,16 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from catalog import quality
+from catalog import conditions, quality, showcase
 from catalog.completeness import missing_properties
 from catalog.forms import (
     AdminLanguageMapWidget,
     DataServiceForm,
-    DatasetForm,
-    DistributionForm,
     MembershipForm,
 )
 from catalog.linkcheck import link_of
 from catalog.models import (
+    AccessRequest,
     Catalog,
     Column,
     Concept,
@@ -43,8 +42,11 @@ from catalog.models import (
     HarvestSource,
     Licence,
     LinkCheck,
+    PolicyRule,
+    PolicyTemplate,
     Publisher,
     PublisherMembership,
+    Reuse,
     Status,
     is_site_manager,
 )
@@ -190,6 +192,7 @@ DISTRIBUTION_FIELDSETS = [
                 "format",
                 "media_type",
                 "licence",
+                "access_rights",
                 "rights",
                 "conforms_to",
                 "languages",
@@ -205,16 +208,31 @@ DISTRIBUTION_FIELDSETS = [
 
 class DistributionInline(DatasetPartInline, admin.StackedInline):
     model = Distribution
-    form = DistributionForm
+    form = conditions.DistributionConditionsForm
     fieldsets = DISTRIBUTION_FIELDSETS
     readonly_fields = ["byte_size", "checksum"]
-    autocomplete_fields = ["format", "licence", "languages"]
+    autocomplete_fields = ["format", "licence", "access_rights", "languages"]
 
     def get_extra(self, request, obj=None, **kwargs):
         return 0 if obj is not None and obj.distributions.exists() else 1
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("format", "licence")
+        return super().get_queryset(request).select_related("format", "licence", "access_rights")
+
+
+class PolicyRuleInline(DatasetPartInline, admin.TabularInline):
+    """The dataset's usage policy (ODRL rules), checked together with the form's licence and
+    access rights (catalog.conditions.PolicyRuleFormSet)."""
+
+    model = PolicyRule
+    fk_name = "dataset"
+    form = conditions.PolicyRuleForm
+    formset = conditions.PolicyRuleFormSet
+    fields = ["kind", "action", "purposes", "recipient_types", "territory"]
+    fields += ["valid_from", "valid_until", "position"]
+    extra = 0
+    verbose_name = _("usage policy rule")
+    verbose_name_plural = _("usage policy: what re-users may, must and may not do")
 
 
 class ContactPointInline(DatasetPartInline, admin.TabularInline):
@@ -241,9 +259,9 @@ class RelationInline(DatasetPartInline, admin.TabularInline):
 
 @admin.register(Dataset)
 class DatasetAdmin(PublisherScopedAdmin):
-    form = DatasetForm
+    form = conditions.DatasetAdminForm
     change_form_template = "admin/catalog/dataset/change_form.html"
-    inlines = [DistributionInline, ContactPointInline, RelationInline]
+    inlines = [DistributionInline, ContactPointInline, RelationInline, PolicyRuleInline]
     list_display = [
         "title_column",
         "publisher",
@@ -304,7 +322,24 @@ class DatasetAdmin(PublisherScopedAdmin):
         ),
         (
             _("Reuse conditions"),
-            {"fields": ["licence", "access_rights", "conforms_to", "provenance"]},
+            {
+                "fields": [
+                    ("policy_template", "apply_template"),
+                    "licence",
+                    "access_rights",
+                    ("access_reason", "access_reason_text"),
+                    ("legal_basis", "legal_basis_uri"),
+                    "applicable_legislation",
+                    ("rights", "rights_holder"),
+                    "agreement_text",
+                    "conforms_to",
+                    "provenance",
+                ],
+                "description": _(
+                    "Start from a template, then adjust. Give a reason when access is not "
+                    "public. The usage policy rules are at the end of this page."
+                ),
+            },
         ),
         (
             _("Contact"),
@@ -390,6 +425,10 @@ class DatasetAdmin(PublisherScopedAdmin):
         if _autocomplete_field(request) in ("target", "serves_datasets", "references_dataset"):
             queryset = Dataset.objects.visible_to(request.user)
         return super().get_search_results(request, queryset, search_term)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        form.save_conditions()
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -508,9 +547,25 @@ class ColumnInline(FormFieldsMixin, admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class DistributionPolicyRuleInline(PolicyRuleInline):
+    """A distribution's own usage policy: when it has rules, they replace the dataset's."""
+
+    fk_name = "distribution"
+    verbose_name_plural = _("usage policy of this distribution (none: the dataset's applies)")
+
+    def _allowed(self, request, obj):
+        if obj is None:
+            return super()._allowed(request, obj)
+        return can_edit_publisher(request, obj.dataset.publisher_id)
+
+    def _editable(self, request, obj):
+        harvested = obj is not None and obj.dataset.harvest_source_id
+        return self._allowed(request, obj) and not harvested
+
+
 @admin.register(Distribution)
 class DistributionAdmin(PublisherScopedAdmin):
-    form = DistributionForm
+    form = conditions.DistributionAdminForm
     publisher_lookup = "dataset__publisher"
     fieldsets = [
         (None, {"fields": ["dataset"]}),
@@ -519,8 +574,8 @@ class DistributionAdmin(PublisherScopedAdmin):
         (_("Structure"), {"fields": ["structure"]}),
     ]
     readonly_fields = ["byte_size", "checksum", "link_health", "structure"]
-    inlines = [ColumnInline]
-    autocomplete_fields = ["dataset", "format", "licence", "languages"]
+    inlines = [ColumnInline, DistributionPolicyRuleInline]
+    autocomplete_fields = ["dataset", "format", "licence", "access_rights", "languages"]
     list_display = ["__str__", "dataset", "format", "link_status", "byte_size", "updated_at"]
     list_select_related = ["dataset", "format", "link_check"]
     list_filter = [
@@ -781,6 +836,67 @@ class CatalogAdmin(FormFieldsMixin, admin.ModelAdmin):
         return False
 
 
+# Reuses (catalog.showcase) ---------------------------------------------------------------
+
+
+@admin.register(Reuse)
+class ReuseAdmin(admin.ModelAdmin):
+    """Members moderate the reuses of their publishers' data; site managers all of them.
+
+    Reuses are registered on the site (/reuses/new/), so nobody adds one here; the status
+    changes only through the approve and reject actions, which notify the submitter.
+    """
+
+    list_display = ["title", "type", "author", "status", "submitted_by", "created_at"]
+    list_filter = ["status", "type"]
+    search_fields = ["title", "author"]
+    actions = ["approve", "reject"]
+    readonly_fields = ["slug", "status", "submitted_by", "moderated_by", "moderated_at"]
+    # Thousands of datasets: searched, not listed.
+    autocomplete_fields = ["datasets"]
+
+    def has_module_permission(self, request):
+        return showcase.moderates_any(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return self.has_module_permission(request)
+        return showcase.may_moderate(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_site_manager(request.user)
+
+    def get_queryset(self, request):
+        scoped = showcase.moderatable_by(request.user)
+        return super().get_queryset(request).filter(pk__in=scoped.values("pk"))
+
+    def get_readonly_fields(self, request, obj=None):
+        # Which data a reuse uses is its submitter's claim; members only correct the text.
+        if is_site_manager(request.user):
+            return self.readonly_fields
+        return [*self.readonly_fields, "datasets"]
+
+    def _moderate(self, request, queryset, approve):
+        for reuse in queryset:
+            showcase.moderate(reuse, request.user, approve=approve)
+        done = _("%(count)d reuses approved.") if approve else _("%(count)d reuses rejected.")
+        self.message_user(request, done % {"count": len(queryset)}, messages.SUCCESS)
+
+    @admin.action(description=_("Approve the selected reuses"))
+    def approve(self, request, queryset):
+        self._moderate(request, queryset, approve=True)
+
+    @admin.action(description=_("Reject the selected reuses"))
+    def reject(self, request, queryset):
+        self._moderate(request, queryset, approve=False)
+
+
 # Harvesting -------------------------------------------------------------------------------
 
 
@@ -799,6 +915,34 @@ class SiteManagersOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return is_site_manager(request.user)
+
+
+# Reuse-conditions templates (catalog.conditions) ------------------------------------------
+
+
+class TemplateRuleInline(admin.TabularInline):
+    model = PolicyRule
+    fk_name = "template"
+    form = conditions.PolicyRuleForm
+    formset = conditions.PolicyRuleFormSet
+    fields = PolicyRuleInline.fields
+    extra = 0
+
+    def has_view_permission(self, request, obj=None):
+        return is_site_manager(request.user)
+
+    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
+
+
+@admin.register(PolicyTemplate)
+class PolicyTemplateAdmin(FormFieldsMixin, SiteManagersOnlyAdmin):
+    """Named starting points for reuse conditions; publishers apply them to datasets."""
+
+    list_display = ["__str__", "licence", "access_rights", "access_reason", "position"]
+    list_select_related = ["licence", "access_rights"]
+    fields = ["name", "description", "licence", "access_rights", "access_reason"]
+    fields += ["agreement_text", "position"]
+    inlines = [TemplateRuleInline]
 
 
 @admin.register(HarvestSource)
@@ -901,4 +1045,28 @@ class HarvestRunAdmin(SiteManagersOnlyAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+# Access requests (catalog.access): the audit trail, read-only; publishers decide on the site.
+
+
+@admin.register(AccessRequest)
+class AccessRequestAdmin(SiteManagersOnlyAdmin):
+    list_display = ["pk", "dataset", "user", "organisation", "purpose", "status", "created_at"]
+    list_filter = ["status", "purpose"]
+    list_select_related = ["dataset", "user"]
+    search_fields = ["dataset__slug", "user__username", "organisation"]
+    date_hierarchy = "created_at"
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -22,13 +22,16 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.filters import BaseFilterBackend
-from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.generics import get_object_or_404
+from rest_framework.permissions import SAFE_METHODS, AllowAny, BasePermission
 from rest_framework.response import Response
 
-from catalog import facetindex
+from catalog import facetindex, reuse, showcase
+from catalog.conditions import DatasetConditionsForm as DatasetForm
+from catalog.conditions import DistributionConditionsForm as DistributionForm
 from catalog.filters import DatasetFilter
-from catalog.forms import DatasetForm, DistributionForm
 from catalog.models import (
     Column,
     Concept,
@@ -38,6 +41,7 @@ from catalog.models import (
     Licence,
     Publisher,
     QualityScore,
+    Reuse,
     Status,
     is_site_manager,
 )
@@ -51,6 +55,9 @@ from catalog.serializers import (
     FileTypeSerializer,
     LicenceSerializer,
     PublisherSerializer,
+    ReuseCheckSerializer,
+    ReuseSerializer,
+    ReuseVerdictSerializer,
 )
 
 
@@ -109,7 +116,7 @@ _LOOKUPS = {
 }
 DATASET_FIELDS = list(DatasetWriteSerializer().fields)
 DISTRIBUTION_FIELDS = list(DistributionWriteSerializer().fields)
-_URL_LISTS = {"documentation", "conforms_to"}
+_URL_LISTS = {"documentation", "conforms_to", "applicable_legislation"}
 DISTRIBUTION_DEFAULTS = {"status": Distribution.DistributionStatus.COMPLETED, "position": 0}
 
 
@@ -190,6 +197,8 @@ def distribution_values(distribution: Distribution) -> dict:
     values["dataset"] = distribution.dataset.slug
     values["format"] = distribution.format.code if distribution.format_id else None
     values["licence"] = distribution.licence.code if distribution.licence_id else None
+    access_rights = distribution.access_rights
+    values["access_rights"] = access_rights.code if access_rights else None
     values["languages"] = [concept.code for concept in distribution.languages.all()]
     return values
 
@@ -263,9 +272,10 @@ def _error_response(exc):
 
 def distribution_queryset():
     return Distribution.objects.select_related(
-        "format", "licence", "link_check", "profile"
+        "format", "licence", "access_rights", "link_check", "profile"
     ).prefetch_related(
         "languages",
+        "policy_rules",
         Prefetch("columns", queryset=Column.objects.select_related("references_dataset")),
     )
 
@@ -281,6 +291,7 @@ def dataset_queryset(user):
             "languages",
             "keywords",
             "contact_points",
+            "policy_rules",
             Prefetch("distributions", queryset=distribution_queryset()),
         )
     )
@@ -309,6 +320,15 @@ DATASET_LIST_PARAMETERS = [
         {"type": "array", "items": {"type": "string", "enum": QualityScore.Band.values}},
         explode=True,
         description="Metadata quality band; repeat the parameter for more bands.",
+    ),
+    OpenApiParameter("open_licence", bool, description="true: open licences only."),
+    OpenApiParameter(
+        "commercial_use",
+        bool,
+        description="true: commercial use allowed (licence, usage policy and access agree).",
+    ),
+    OpenApiParameter(
+        "no_agreement", bool, description="true: public data that needs no agreement."
     ),
     OpenApiParameter("modified_since", OpenApiTypes.DATE),
     OpenApiParameter("issued_since", OpenApiTypes.DATE),
@@ -358,6 +378,11 @@ class DatasetViewSet(viewsets.ModelViewSet):
     filter_backends = [DatasetFilterBackend]
     permission_classes = [CanWriteOrReadOnly]
 
+    @property
+    def ckan_write(self):
+        # catalog.api_access throttles by this: the reuse check is POSTed, yet only reads.
+        return self.request.method not in SAFE_METHODS and self.action != "reuse_check"
+
     def get_queryset(self):
         return dataset_queryset(self.request.user)
 
@@ -385,7 +410,8 @@ class DatasetViewSet(viewsets.ModelViewSet):
             return _error_response(exc)
         dataset = self.get_queryset().get(pk=dataset.pk)
         code = status.HTTP_201_CREATED if instance is None else status.HTTP_200_OK
-        return Response(DatasetSerializer(dataset).data, status=code)
+        data = DatasetSerializer(dataset, context=self.get_serializer_context()).data
+        return Response(data, status=code)
 
     def create(self, request, *args, **kwargs):
         return self._write(request)
@@ -401,6 +427,25 @@ class DatasetViewSet(viewsets.ModelViewSet):
             return _error_response(exc)
         remove_dataset(dataset)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary="May I use this? Check an intended use against the dataset's conditions",
+        description="Anyone may ask (throttled as a read); a signed-in user's approved access "
+        "request counts. Every reason names the licence flag or policy rule that decided. "
+        "Also served without the trailing slash. See the README for the semantics.",
+        request=ReuseCheckSerializer,
+        responses={200: ReuseVerdictSerializer, 400: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
+    )
+    @action(detail=True, methods=["post"], url_path="reuse-check", permission_classes=[AllowAny])
+    def reuse_check(self, request, slug=None):
+        dataset = get_object_or_404(reuse.check_queryset(request.user), slug=slug)
+        serializer = ReuseCheckSerializer(data=request.data, context={"dataset": dataset})
+        serializer.is_valid(raise_exception=True)
+        distribution = serializer.validated_data.get("distribution")
+        verdict = reuse.check_dataset(
+            dataset, serializer.use(), distribution=distribution, user=request.user
+        )
+        return Response(ReuseVerdictSerializer(verdict.as_dict()).data)
 
 
 @extend_schema_view(
@@ -433,7 +478,9 @@ class DistributionViewSet(viewsets.ModelViewSet):
         visible = Dataset.objects.visible_to(self.request.user).values("pk")
         return (
             distribution_queryset()
-            .select_related("dataset")
+            # The dataset's conditions apply where the distribution has none of its own.
+            .select_related("dataset__licence", "dataset__access_rights")
+            .prefetch_related("dataset__policy_rules")
             .filter(dataset__in=visible)
             .order_by("dataset_id", "position", "pk")
         )
@@ -458,7 +505,8 @@ class DistributionViewSet(viewsets.ModelViewSet):
             return _error_response(exc)
         distribution = self.get_queryset().get(pk=distribution.pk)
         code = status.HTTP_201_CREATED if instance is None else status.HTTP_200_OK
-        return Response(DistributionSerializer(distribution).data, status=code)
+        data = DistributionSerializer(distribution, context=self.get_serializer_context()).data
+        return Response(data, status=code)
 
     def create(self, request, *args, **kwargs):
         return self._write(request)
@@ -504,6 +552,31 @@ class DataServiceViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="List approved reuses",
+        parameters=[
+            OpenApiParameter("type", str, enum=Reuse.Type.values),
+            OpenApiParameter("dataset", str, description="Slug of a dataset the reuse uses."),
+            OpenApiParameter("publisher", str, description="Slug of a publisher of its data."),
+            OpenApiParameter("q", str, description="Words in the title."),
+        ],
+    ),
+    retrieve=extend_schema(summary="One approved reuse"),
+)
+class ReuseViewSet(viewsets.ReadOnlyModelViewSet):
+    """Reuses (showcases) of the catalogue's data, once a publisher approved them."""
+
+    serializer_class = ReuseSerializer
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        reuses = showcase.with_datasets(Reuse.objects.approved())
+        if self.action == "list":
+            reuses = showcase.filter_reuses(reuses, self.request.query_params)
+        return reuses
+
+
 class LicenceViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = LicenceSerializer
     queryset = Licence.objects.all()
@@ -532,6 +605,16 @@ FrequencyViewSet = _concept_viewset("FrequencyViewSet", Concept.Scheme.FREQUENCY
 LanguageViewSet = _concept_viewset("LanguageViewSet", Concept.Scheme.LANGUAGE)
 
 
+# The issue's URL of the check has no trailing slash, the router's has one: both answer. Only
+# the router's is in the schema (the same operation twice would collide there).
+reuse_check_without_slash = DatasetViewSet.as_view(
+    {"post": "reuse_check"},
+    **{**DatasetViewSet.reuse_check.kwargs, "schema": None},
+    detail=True,
+    basename="dataset",
+)
+
+
 @csrf_exempt
 def not_found(request):
     """Unmatched paths under /api/v1/ answer in JSON, like the API's own 404s."""
@@ -544,6 +627,7 @@ def register(router) -> None:
     router.register("distributions", DistributionViewSet, basename="distribution")
     router.register("publishers", PublisherViewSet, basename="publisher")
     router.register("data-services", DataServiceViewSet, basename="dataservice")
+    router.register("reuses", ReuseViewSet, basename="reuse")
     router.register("themes", ThemeViewSet, basename="theme")
     router.register("licences", LicenceViewSet, basename="licence")
     router.register("formats", FormatViewSet, basename="format")

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, prefetch_related_objects
 from django.db.models.fields.json import KT
 from django.db.models.functions import Lower
 from django.http import HttpResponse, JsonResponse
@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
-from catalog import facetindex, search
+from catalog import access, conditions, facetindex, reuse, search
 from catalog.api import (
     DATASET_FIELDS,
     DISTRIBUTION_DEFAULTS,
@@ -376,11 +376,12 @@ def _uris(concepts) -> str:
     return json.dumps([concept.uri for concept in concepts])
 
 
-def _resource(distribution: Distribution, dataset: Dataset) -> dict:
-    return resource_dict(with_distribution_languages([distribution])[0], dataset)
+def _resource(request, distribution: Distribution, dataset: Dataset) -> dict:
+    grants = access.request_grants(request)
+    return resource_dict(with_distribution_languages([distribution])[0], dataset, grants)
 
 
-def resource_dict(distribution: Distribution, dataset: Dataset) -> dict:
+def resource_dict(distribution: Distribution, dataset: Dataset, grants=access.NOBODY) -> dict:
     licence = distribution.licence
     return {
         "id": str(distribution.uuid),
@@ -415,7 +416,28 @@ def resource_dict(distribution: Distribution, dataset: Dataset) -> dict:
         "state": "active",
         "uri": settings.SITE_URL + reverse("catalog:distribution-rdf", args=[distribution.uuid]),
         **_link_fields(distribution),
+        **_withheld(distribution, dataset, grants),
+        **_resource_conditions(distribution, dataset),
     }
+
+
+def _resource_conditions(distribution: Distribution, dataset: Dataset) -> dict:
+    """The conditions in force for the resource (catalog.conditions.as_data)."""
+    data = conditions.as_data(reuse.effective_conditions(dataset, distribution))
+    return {
+        "access_rights": data["access_rights_uri"] or "",
+        "requires_agreement": data["requires_agreement"],
+        "odrl_policy": json.dumps(data["policy"]) if data["policy"] else "",
+    }
+
+
+def _withheld(distribution: Distribution, dataset: Dataset, grants) -> dict:
+    """catalog.access: a restricted resource's real location is only for those granted
+    access; for others its URL is the portal's download URL, which checks the grant."""
+    if grants.may_fetch(dataset, distribution):
+        return {}
+    guarded = settings.SITE_URL + distribution.get_download_url()
+    return {"url": guarded, "access_url": guarded, "download_url": ""}
 
 
 def _link_fields(distribution: Distribution) -> dict:
@@ -456,6 +478,7 @@ def _extras(dataset: Dataset, contact: ContactPoint | None) -> list[dict]:
         "publisher_name": _text(dataset.publisher.name),
         "publisher_uri": dataset.publisher.get_uri(),
         "publisher_email": dataset.publisher.email,
+        **_condition_extras(dataset),
     }
     quality = getattr(dataset, "quality", None)
     if quality is not None:
@@ -469,12 +492,30 @@ def _extras(dataset: Dataset, contact: ContactPoint | None) -> list[dict]:
     return [{"key": key, "value": value} for key, value in values.items() if value]
 
 
-def package_dict(dataset: Dataset) -> dict:
-    """A dataset as CKAN's package_show returns it (with ckanext-dcat extras)."""
+def _condition_extras(dataset: Dataset) -> dict:
+    """The reuse conditions beyond licence and access rights (catalog.conditions)."""
+    data = conditions.as_data(reuse.effective_conditions(dataset))
+    legislation = data["applicable_legislation"]
+    return {
+        "access_reason": data["access_reason"] or "",
+        "access_reason_text": _text(dataset.access_reason_text),
+        "legal_basis": _text(dataset.legal_basis),
+        "legal_basis_uri": data["legal_basis_uri"],
+        "applicable_legislation": json.dumps(legislation) if legislation else "",
+        "rights": _text(dataset.rights),
+        "rights_holder": data["rights_holder"],
+        "requires_agreement": "true" if data["requires_agreement"] else "",
+        "odrl_policy": json.dumps(data["policy"]) if data["policy"] else "",
+    }
+
+
+def package_dict(dataset: Dataset, grants=access.NOBODY) -> dict:
+    """A dataset as CKAN's package_show returns it (with ckanext-dcat extras); `grants`
+    (catalog.access) decide whether restricted resources show their real URLs."""
     licence = dataset.licence
     contact = dataset.ckan_contact
     tags = sorted(set(dataset.ckan_keywords))
-    resources = [resource_dict(d, dataset) for d in dataset.ckan_distributions]
+    resources = [resource_dict(d, dataset, grants) for d in dataset.ckan_distributions]
     return {
         "id": str(dataset.uuid),
         "name": dataset.slug,
@@ -564,7 +605,11 @@ def load_packages(datasets) -> list[Dataset]:
         distribution.dataset = by_id[distribution.dataset_id]
         distribution.format = concepts.get(distribution.format_id)
         distribution.licence = licences.get(distribution.licence_id)
+        distribution.access_rights = concepts.get(distribution.access_rights_id)
         distributions.setdefault(distribution.dataset_id, []).append(distribution)
+    # The usage policies, for the conditions each package and resource carries.
+    prefetch_related_objects(rows, "policy_rules")
+    prefetch_related_objects(parts, "policy_rules")
     for dataset in rows:
         dataset.ckan_themes = [concepts[pk] for pk in themes.get(dataset.pk, [])]
         dataset.ckan_languages = [concepts[pk] for pk in languages.get(dataset.pk, [])]
@@ -641,7 +686,8 @@ def package_list(request, params):
 @action()
 def package_show(request, params):
     """Return a dataset (package) by `id`: its name (slug) or UUID."""
-    return package_dict(_get_dataset(request.user, _required(params, "id")))
+    dataset = _get_dataset(request.user, _required(params, "id"))
+    return package_dict(dataset, access.request_grants(request))
 
 
 @action()
@@ -659,7 +705,7 @@ def resource_show(request, params):
     )
     if distribution is None:
         raise NotFound("Not found: no resource with that id")
-    return _resource(distribution, distribution.dataset)
+    return _resource(request, distribution, distribution.dataset)
 
 
 def _org_list(queryset, params, to_dict):
@@ -704,10 +750,11 @@ def group_list(request, params):
     return _org_list(themes, params, group_dict)
 
 
-def _with_packages(result: dict, datasets, params) -> dict:
+def _with_packages(request, result: dict, datasets, params) -> dict:
     if _bool(params, "include_datasets"):
         rows = load_packages(datasets.order_by("slug")[:ROWS_MAX])
-        result["packages"] = [package_dict(dataset) for dataset in rows]
+        grants = access.request_grants(request)
+        result["packages"] = [package_dict(dataset, grants) for dataset in rows]
     return result
 
 
@@ -720,7 +767,8 @@ def organization_show(request, params):
     if publisher is None:
         raise NotFound("Not found: no organization with that name")
     result = organization_dict(publisher, package_count=publisher.package_count)
-    return _with_packages(result, Dataset.objects.published().filter(publisher=publisher), params)
+    datasets = Dataset.objects.published().filter(publisher=publisher)
+    return _with_packages(request, result, datasets, params)
 
 
 @action()
@@ -732,7 +780,7 @@ def group_show(request, params):
     if theme is None:
         raise NotFound("Not found: no group with that name")
     result = group_dict(theme, package_count=theme.package_count)
-    return _with_packages(result, Dataset.objects.published().filter(themes=theme), params)
+    return _with_packages(request, result, Dataset.objects.published().filter(themes=theme), params)
 
 
 @action()
@@ -971,7 +1019,8 @@ def package_search(request, params):
         )
         loaded = Dataset.objects.filter(pk__in=page_ids)
     found = {d.pk: d for d in load_packages(loaded)}
-    results = [package_dict(found[pk]) for pk in page_ids if pk in found]
+    grants = access.request_grants(request)
+    results = [package_dict(found[pk], grants) for pk in page_ids if pk in found]
     facets, search_facets = {}, {}
     if _bool(params, "facet", True):
         if indexed is not None:
@@ -1002,12 +1051,15 @@ _EXTRA_KEYS = {
     "spatial_uri": "spatial_uri", "frequency": "frequency", "access_rights": "access_rights",
     "theme": "themes", "language": "languages", "conforms_to": "conforms_to",
     "documentation": "documentation", "version_notes": "version_notes",
-    "provenance": "provenance",
+    "provenance": "provenance", "access_reason": "access_reason",
+    "access_reason_text": "access_reason_text", "legal_basis": "legal_basis",
+    "legal_basis_uri": "legal_basis_uri", "applicable_legislation": "applicable_legislation",
+    "rights": "rights", "rights_holder": "rights_holder",
 }  # fmt: skip
 _CONTACT_KEYS = {"contact_name", "contact_email", "contact_uri"}
 _READ_ONLY_EXTRAS = {
     "publisher_name", "publisher_uri", "publisher_email", "spatial", "quality_score",
-    "quality_band",
+    "quality_band", "requires_agreement", "odrl_policy",
 }  # fmt: skip
 _RESOURCE_KEYS = {
     "name": "title", "description": "description", "url": "access_url",
@@ -1016,7 +1068,8 @@ _RESOURCE_KEYS = {
     "conforms_to": "conforms_to", "language": "languages", "status": "status",
     "issued": "issued", "modified": "modified",
 }  # fmt: skip
-_MULTILINGUAL = {"title", "description", "version_notes", "provenance"}
+_MULTILINGUAL = {"title", "description", "version_notes", "provenance", "access_reason_text"}
+_MULTILINGUAL |= {"legal_basis", "rights"}
 
 
 _PACKAGE_ERROR_KEYS = {
@@ -1108,7 +1161,7 @@ def _package_values(params: dict, current: dict, dataset: Dataset | None) -> tup
         value = extras[key]
         if name in _MULTILINGUAL:
             values[name] = {**(current.get(name) or {}), _lang(): str(value or "")}
-        elif name in ("languages", "conforms_to", "documentation"):
+        elif name in ("languages", "conforms_to", "documentation", "applicable_legislation"):
             values[name] = _json_list(value)
         else:
             values[name] = value
@@ -1264,7 +1317,8 @@ def _save_package(request, params: dict, *, dataset: Dataset | None, replace: bo
     _set_contact(saved, contact)
     if "resources" in params:
         _replace_resources(request, saved, _list(params["resources"]))
-    return package_dict(load_packages(Dataset.objects.filter(pk=saved.pk))[0])
+    saved = load_packages(Dataset.objects.filter(pk=saved.pk))[0]
+    return package_dict(saved, access.request_grants(request))
 
 
 def _replace_resources(request, dataset: Dataset, resources: list) -> None:
@@ -1347,7 +1401,7 @@ def resource_create(request, params):
     _editable(request, dataset)
     position = dataset.distributions.count()
     distribution = _save_resource(request, {"position": position, **params}, dataset)
-    return _resource(distribution_queryset().get(pk=distribution.pk), dataset)
+    return _resource(request, distribution_queryset().get(pk=distribution.pk), dataset)
 
 
 @action(write=True)
@@ -1355,7 +1409,8 @@ def resource_update(request, params):
     """Replace a resource's fields (`id`): fields left out are cleared."""
     distribution = _own_resource(request, params)
     saved = _save_resource(request, params, distribution.dataset, distribution, replace=True)
-    return _resource(distribution_queryset().get(pk=saved.pk), distribution.dataset)
+    saved = distribution_queryset().get(pk=saved.pk)
+    return _resource(request, saved, distribution.dataset)
 
 
 @action(write=True)
@@ -1363,7 +1418,8 @@ def resource_patch(request, params):
     """Change only the given fields of a resource (`id`)."""
     distribution = _own_resource(request, params)
     saved = _save_resource(request, params, distribution.dataset, distribution)
-    return _resource(distribution_queryset().get(pk=saved.pk), distribution.dataset)
+    saved = distribution_queryset().get(pk=saved.pk)
+    return _resource(request, saved, distribution.dataset)
 
 
 @action(write=True)

@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib import namespace as rdflib_namespace
 
+from catalog import access
 from catalog.models import (
     Catalog,
     Column,
@@ -49,11 +50,13 @@ from catalog.models import (
     Distribution,
     DistributionProfile,
     Licence,
+    PolicyRule,
     Publisher,
     QualityScore,
 )
 from catalog.multilingual import LanguageMap
 from catalog.quality import DIMENSIONS, METRIC_DEFINITIONS, METRIC_LABELS, dimension_points
+from catalog.reuse import ACTION_IRIS
 from catalog.search import search_datasets
 
 
@@ -89,6 +92,7 @@ LOCN = _namespace("http://www.w3.org/ns/locn#")
 PROV = _namespace("http://www.w3.org/ns/prov#")
 SKOS = _namespace("http://www.w3.org/2004/02/skos/core#")
 DCATAP = _namespace("http://data.europa.eu/r5r/")
+ELI = _namespace("http://data.europa.eu/eli/ontology#")
 HYDRA = _namespace("http://www.w3.org/ns/hydra/core#")
 GSP = _namespace("http://www.opengis.net/ont/geosparql#")
 SCHEMA = _namespace("http://schema.org/")
@@ -499,12 +503,14 @@ def load_datasets(datasets: list[Dataset], ctx: Context, *, relations: bool = Tr
             if distribution_id in by_distribution:
                 by_distribution[distribution_id].languages.append(concept_id)
     _load_structure(by_id, by_distribution, profiled)
+    _load_policies(by_id, by_distribution)
 
     distributions = by_distribution.values()
     ctx.load_concepts(
         [pk for d in datasets for pk in (*d.dcat_themes, *d.dcat_subjects, *d.dcat_languages)]
         + [pk for d in datasets for pk in (d.frequency_id, d.access_rights_id)]
         + [pk for dist in distributions for pk in (dist.format_id, *dist.languages)]
+        + [dist.access_rights_id for dist in distributions]
     )
     ctx.load_licences(
         [d.licence_id for d in datasets] + [dist.licence_id for dist in distributions]
@@ -553,6 +559,22 @@ def _load_structure(by_id: dict, by_distribution: dict, profiled: set) -> None:
         column = ColumnRow._make(row)
         dataset = by_id[by_distribution[column.distribution_id].dataset_id]
         dataset.dcat_structure[column.distribution_id].append(column)
+
+
+def _load_policies(by_id: dict, by_distribution: dict) -> None:
+    """Set each dataset's `dcat_rules` ([PolicyRule]) and `dcat_distribution_rules`
+    ({distribution pk: [PolicyRule]}, for the distributions with rules of their own)."""
+    for dataset in by_id.values():
+        dataset.dcat_rules, dataset.dcat_distribution_rules = [], {}
+    of_datasets = _rows_of("dataset_id", by_id)
+    of_distributions = {f"distribution__{key}": value for key, value in of_datasets.items()}
+    rules = PolicyRule.objects.filter(Q(**of_datasets) | Q(**of_distributions))
+    for rule in rules.order_by("position", "pk"):
+        if rule.dataset_id in by_id:
+            by_id[rule.dataset_id].dcat_rules.append(rule)
+        elif rule.distribution_id in by_distribution:
+            row = by_distribution[rule.distribution_id]
+            by_id[row.dataset_id].dcat_distribution_rules.setdefault(row.pk, []).append(rule)
 
 
 def _load_quality(by_id: dict[int, Dataset]) -> None:
@@ -615,6 +637,7 @@ class DistributionRow(NamedTuple):
     byte_size: int | None
     checksum: str
     licence_id: int | None
+    access_rights_id: int | None
     rights: dict
     conforms_to: list
     issued: date | None
@@ -853,6 +876,7 @@ def dataset_triples(dataset: Dataset, ctx: Context, *, relations: bool = True) -
         # Not a DCAT-AP Dataset property, but allowed, and the only place the licence of a
         # dataset without distributions survives a harvest; each distribution carries it too.
         yield from ctx.licence(ref, DCT.license, dataset.licence_id)
+    yield from _rights_triples(ref, dataset, ctx)
     if _has_text(dataset.provenance):
         node = BNode(f"provenance{dataset.pk}")
         yield ref, DCT.provenance, node
@@ -865,6 +889,29 @@ def dataset_triples(dataset: Dataset, ctx: Context, *, relations: bool = True) -
     for distribution in dataset.dcat_distributions:
         yield ref, DCAT.distribution, distribution_ref(distribution)
         yield from distribution_triples(distribution, dataset, ctx)
+
+
+def _rights_triples(ref, dataset: Dataset, ctx: Context) -> Iterator[Triple]:
+    """The rights statement and holder, and the legislation that applies (including the
+    legal basis for limiting access), each an eli:LegalResource as DCAT-AP 3 wants."""
+    if _has_text(dataset.rights):
+        node = BNode(f"rights-dataset{dataset.pk}")
+        yield ref, DCT.rights, node
+        yield node, RDF.type, DCT.RightsStatement
+        yield from texts(node, RDFS.label, dataset.rights)
+    if dataset.rights_holder.strip():
+        holder = BNode(f"rightsholder{dataset.pk}")
+        yield ref, DCT.rightsHolder, holder
+        yield holder, RDF.type, FOAF.Agent
+        yield holder, FOAF.name, Lit(_clean(dataset.rights_holder))
+    for url in dict.fromkeys(dataset.applicable_legislation or ()):
+        yield from ctx.typed(ref, DCATAP.applicableLegislation, iri(url), ELI.LegalResource)
+    if dataset.legal_basis_uri and dataset.legal_basis_uri not in (
+        dataset.applicable_legislation or ()
+    ):
+        legal_basis = iri(dataset.legal_basis_uri)
+        yield from ctx.typed(ref, DCATAP.applicableLegislation, legal_basis, ELI.LegalResource)
+        yield from texts(legal_basis, RDFS.label, dataset.legal_basis)
 
 
 def _quality_triples(ref, dataset: Dataset, ctx: Context) -> Iterator[Triple]:
@@ -980,6 +1027,14 @@ def distribution_triples(
     yield from texts(ref, DCT.title, distribution.title)
     yield from texts(ref, DCT.description, distribution.description)
     access_url, download_url = distribution.urls(dataset)
+    level = access.level_of(
+        ctx.licences.get(distribution.licence_id or dataset.licence_id),
+        ctx.concepts.get(distribution.access_rights_id or dataset.access_rights_id),
+    )
+    if level != access.PUBLIC:
+        # catalog.access: DCAT is public, so a restricted file's address never appears;
+        # dcat:accessURL (required) leads to where access is requested or explained.
+        access_url, download_url = access.request_url(dataset, level), ""
     if access_url:
         yield ref, DCAT.accessURL, iri(access_url)
     if download_url:
@@ -1003,6 +1058,13 @@ def distribution_triples(
     licence_id = distribution.licence_id or dataset.licence_id
     if licence_id:
         yield from ctx.licence(ref, DCT.license, licence_id)
+    access_rights_id = distribution.access_rights_id or dataset.access_rights_id
+    if access_rights_id:
+        yield from ctx.concept(ref, DCT.accessRights, access_rights_id)
+    rules = getattr(dataset, "dcat_distribution_rules", {}).get(distribution.pk)
+    rules = rules or getattr(dataset, "dcat_rules", [])
+    if rules:
+        yield from policy_triples(ref, rules, dataset, ctx)
     if _has_text(distribution.rights):
         node = BNode(f"rights{distribution.pk}")
         yield ref, DCT.rights, node
@@ -1021,6 +1083,77 @@ def distribution_triples(
     if modified:
         yield ref, DCT.modified, date_literal(modified)
     yield from _status(ref, distribution.status, ctx)
+
+
+def policy_triples(ref, rules: list[PolicyRule], dataset: Dataset, ctx) -> Iterator[Triple]:
+    """odrl:hasPolicy: an ODRL 2.2 odrl:Set of the rules, targeting the distribution.
+
+    Duties are what each permission demands (odrl:duty); without permissions they are the
+    policy's obligations. Constraints: odrl:purpose and odrl:recipient (the portal's codes),
+    odrl:spatial (a territory code) and odrl:dateTime (the period a rule is valid).
+    """
+    policy = iri(str(ref) + "#policy")
+    yield ref, ODRL.hasPolicy, policy
+    yield policy, RDF.type, ODRL.Policy
+    yield policy, RDF.type, ODRL.Set
+    yield policy, ODRL.uid, policy
+    yield policy, ODRL.target, ref
+    yield from ctx.agent(policy, ODRL.assigner, dataset.publisher_id)
+    duties = [rule for rule in rules if rule.kind == PolicyRule.Kind.DUTY]
+    permissions = [rule for rule in rules if rule.kind == PolicyRule.Kind.PERMISSION]
+    for rule in permissions:
+        node = BNode(f"rule{rule.pk}-{distribution_key(ref)}")
+        yield policy, ODRL.permission, node
+        yield from _rule_triples(node, ODRL.Permission, rule)
+        for duty in duties:
+            duty_node = BNode(f"rule{duty.pk}-{rule.pk}-{distribution_key(ref)}")
+            yield node, ODRL.duty, duty_node
+            yield from _rule_triples(duty_node, ODRL.Duty, duty)
+    for rule in rules:
+        if rule.kind == PolicyRule.Kind.PROHIBITION:
+            node = BNode(f"rule{rule.pk}-{distribution_key(ref)}")
+            yield policy, ODRL.prohibition, node
+            yield from _rule_triples(node, ODRL.Prohibition, rule)
+        elif rule.kind == PolicyRule.Kind.DUTY and not permissions:
+            node = BNode(f"rule{rule.pk}-{distribution_key(ref)}")
+            yield policy, ODRL.obligation, node
+            yield from _rule_triples(node, ODRL.Duty, rule)
+
+
+def distribution_key(ref) -> str:
+    """A short, stable part of blank-node ids that keeps one policy's nodes apart from
+    another distribution's (the same dataset rule appears in each of them)."""
+    return str(ref).rsplit("/", 1)[-1]
+
+
+def _rule_triples(node, cls, rule: PolicyRule) -> Iterator[Triple]:
+    yield node, RDF.type, cls
+    yield node, ODRL.action, URIRef(ACTION_IRIS.get(rule.action, ODRL + rule.action))
+    constraints = [
+        (ODRL.purpose, list(rule.purposes or ())),
+        (ODRL.recipient, list(rule.recipient_types or ())),
+        (ODRL.spatial, [rule.territory] if rule.territory else []),
+    ]
+    for number, (left, values) in enumerate(constraints):
+        if values:
+            constraint = BNode(f"{node}-c{number}")
+            yield node, ODRL.constraint, constraint
+            yield constraint, RDF.type, ODRL.Constraint
+            yield constraint, ODRL.leftOperand, left
+            yield constraint, ODRL.operator, ODRL.eq if len(values) == 1 else ODRL.isAnyOf
+            for value in values:
+                yield constraint, ODRL.rightOperand, Lit(_clean(str(value)))
+    for name, operator, moment in (
+        ("from", ODRL.gteq, rule.valid_from),
+        ("until", ODRL.lteq, rule.valid_until),
+    ):
+        if moment:
+            constraint = BNode(f"{node}-{name}")
+            yield node, ODRL.constraint, constraint
+            yield constraint, RDF.type, ODRL.Constraint
+            yield constraint, ODRL.leftOperand, ODRL.dateTime
+            yield constraint, ODRL.operator, operator
+            yield constraint, ODRL.rightOperand, date_literal(moment)
 
 
 def _structure_triples(ref, distribution, dataset, columns, ctx) -> Iterator[Triple]:
@@ -1833,6 +1966,9 @@ def schema_org_json(dataset: Dataset) -> dict:
     distributions = []
     for distribution in dataset.distributions.all():
         download = distribution.get_download_target() or distribution.get_access_url()
+        if access.access_level(dataset, distribution) != access.PUBLIC:
+            # Search engines see no restricted file's address, only the guarded portal URL.
+            download = settings.SITE_URL + distribution.get_download_url()
         entry = {"@type": "DataDownload", "contentUrl": download}
         if _has_text(distribution.title):
             entry["name"] = localized(distribution.title)

@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from itertools import accumulate
 from pathlib import Path
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files import File
@@ -24,7 +25,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from catalog.access import policy_snapshot
 from catalog.models import (
+    AccessRequest,
+    Agreement,
     Catalog,
     Concept,
     ContactPoint,
@@ -34,8 +38,10 @@ from catalog.models import (
     Distribution,
     Keyword,
     Licence,
+    PolicyRule,
     Publisher,
     PublisherMembership,
+    Reuse,
     Status,
 )
 from catalog.multilingual import LanguageMap
@@ -45,6 +51,8 @@ DEMO_FILES_DIR = Path(__file__).resolve().parent / "demo_files"
 DEMO_PASSWORD = "datakring-demo"
 MANAGER_USERNAME = "beheerder"
 EDITOR_USERNAME = "redacteur"
+# Signs up like any member of the public: requests access to data, registers reuses.
+REUSER_USERNAME = "hergebruiker"
 EDITOR_PUBLISHER = "gemeente-utrecht"
 
 GEONAMES = "https://sws.geonames.org/{}/"
@@ -2071,18 +2079,20 @@ DATASETS = [
         "slug": "cohortstudie-gezondheid-leefomgeving",
         "publisher": "instituut-leefomgevingsonderzoek",
         "themes": ["HEAL", "SOCI"],
-        "access": "RESTRICTED",
+        "access": "NON_PUBLIC",
         "title": {
             "nl": "Gezondheid en leefomgeving: cohortstudie",
             "en": "Health and living environment: cohort study",
         },
         "description": {
             "nl": "Gepseudonimiseerde gegevens van 12.000 deelnemers over gezondheid, "
-            "leefstijl en blootstelling aan luchtverontreiniging en geluid. Toegang via de "
-            "datacommissie van het instituut; aanvragen worden binnen zes weken beoordeeld.",
+            "leefstijl en blootstelling aan luchtverontreiniging en geluid. De gegevens zijn niet "
+            "openbaar: alleen deze beschrijving en het codeboek worden gepubliceerd. Voor "
+            "samenwerking in onderzoek kunt u contact opnemen met de datacommissie.",
             "en": "Pseudonymised data of 12,000 participants on health, lifestyle and exposure "
-            "to air pollution and noise. Access through the institute's data access committee; "
-            "applications are assessed within six weeks.",
+            "to air pollution and noise. The data is not public: only this description and the "
+            "codebook are published. To collaborate in research, contact the data access "
+            "committee.",
         },
         "keywords": {
             "nl": ["gezondheid", "cohort", "blootstelling", "epidemiologie"],
@@ -2104,10 +2114,10 @@ DATASETS = [
         "age": (440, 300),
         "distributions": [
             _link(
-                "https://www.leefomgevingsonderzoek.nl/cohort/toegang",
+                "https://www.leefomgevingsonderzoek.nl/cohort/samenwerken",
                 "HTML",
-                "Toegang aanvragen",
-                "Request access",
+                "Samenwerken in onderzoek",
+                "Research collaboration",
                 download=False,
             ),
             _link(
@@ -2188,12 +2198,12 @@ DATASETS = [
         "contact": ("Datacommissie", "datacommissie@leefomgevingsonderzoek.nl", ""),
         "age": (350, 60),
         "distributions": [
-            _link(
-                "https://www.leefomgevingsonderzoek.nl/mobiliteitspanel/toegang",
-                "HTML",
-                "Toegang aanvragen",
-                "Request access",
-                download=False,
+            # Restricted: served by the portal only to re-users whose request was approved.
+            _file(
+                "mobiliteitspanel-steekproef-2025.csv",
+                "CSV",
+                "Verplaatsingen 2025, steekproef (CSV)",
+                "Trips 2025, sample (CSV)",
             ),
             _link(
                 "https://www.leefomgevingsonderzoek.nl/mobiliteitspanel/documentatie.pdf",
@@ -2360,6 +2370,262 @@ FALLBACK_MEDIA_TYPES = {
 }
 
 
+# Reuse conditions, access requests and reuses -----------------------------------------
+# One dataset of each kind of condition (catalog.reuse): open (CC0, the loaded licence
+# alone), open with attribution, non-commercial, restricted with an agreement, and not
+# public with its reason and legal basis. Rules are (kind, action, purposes, recipients).
+
+GDPR_ELI = "http://data.europa.eu/eli/reg/2016/679/oj"
+CONDITIONS = {
+    "bomenregister-utrecht": {
+        "rights": {
+            "nl": "Vermeld bij hergebruik: “Bron: Gemeente Utrecht, Bomenregister”.",
+            "en": "When reusing, credit: “Source: City of Utrecht, Tree register”.",
+        },
+        "rights_holder": "Gemeente Utrecht",
+        "rules": [
+            ("permission", "use", [], []),
+            ("permission", "distribute", [], []),
+            ("permission", "derive", [], []),
+            ("permission", "commercialize", [], []),
+            ("duty", "attribute", [], []),
+        ],
+    },
+    "historische-kijk-en-luistercijfers": {
+        "rights": {
+            "nl": "Bron: Beeld en Geluid, op basis van rapporten van de oorspronkelijke "
+            "rechthebbende. Alleen voor niet-commercieel gebruik.",
+            "en": "Source: Sound and Vision, from reports of the original rights holder. For "
+            "non-commercial use only.",
+        },
+        "rights_holder": "Nederlands Instituut voor Beeld en Geluid",
+        "rules": [
+            ("permission", "use", ["non_commercial", "research", "education", "journalism"], []),
+            ("permission", "derive", ["non_commercial", "research", "education"], []),
+            ("prohibition", "commercialize", [], []),
+            ("duty", "attribute", [], []),
+        ],
+    },
+    "mobiliteitspanel-verplaatsingsgedrag": {
+        "access_reason": "personal_data",
+        "access_reason_text": {
+            "nl": "Gepseudonimiseerde dagboeken van huishoudens: te herleiden tot personen "
+            "wanneer ze met andere bronnen worden gecombineerd.",
+            "en": "Pseudonymised household diaries: they can identify people when combined "
+            "with other sources.",
+        },
+        "legal_basis": {
+            "nl": "AVG, artikel 89: verwerking voor wetenschappelijk onderzoek met passende "
+            "waarborgen (pseudonimisering en een gebruikersovereenkomst).",
+            "en": "GDPR, Article 89: processing for scientific research with appropriate "
+            "safeguards (pseudonymisation and a user agreement).",
+        },
+        "legal_basis_uri": GDPR_ELI,
+        "applicable_legislation": [GDPR_ELI],
+        "rights_holder": "Instituut voor Leefomgevingsonderzoek",
+        "rules": [
+            ("permission", "use", ["research"], ["research", "government"]),
+            ("permission", "aggregate", ["research"], ["research", "government"]),
+            ("prohibition", "distribute", [], []),
+            ("prohibition", "commercialize", [], []),
+            ("duty", "sign_agreement", [], []),
+            ("duty", "attribute", [], []),
+        ],
+        "agreement": {
+            "nl": "## Gebruikersovereenkomst mobiliteitspanel\n\n"
+            "1. U gebruikt de gegevens alleen voor het onderzoek dat u in uw aanvraag "
+            "beschrijft.\n2. U probeert niet personen of huishoudens te herkennen en koppelt "
+            "de gegevens niet aan andere bronnen op persoonsniveau.\n3. U deelt de gegevens "
+            "niet met anderen; publicaties bevatten alleen geaggregeerde uitkomsten.\n"
+            "4. U vermeldt de bron en stuurt het instituut een exemplaar van uw publicaties.\n"
+            "5. Na afloop van de toegangsperiode verwijdert u de gegevens.",
+            "en": "## Mobility panel user agreement\n\n"
+            "1. You use the data only for the research described in your request.\n"
+            "2. You do not try to identify people or households, and do not link the data to "
+            "other sources at person level.\n3. You do not share the data; publications show "
+            "aggregated results only.\n4. You credit the source and send the institute a copy "
+            "of your publications.\n5. You delete the data when your access period ends.",
+        },
+        # The documentation is public; the data itself is not.
+        "distribution_access": {1: "PUBLIC"},
+    },
+    "ondertitels-nieuwsuitzendingen": {
+        "access_reason": "third_party_rights",
+        "access_reason_text": {
+            "nl": "De ondertitels zijn auteursrechtelijk beschermd; de omroepen staan gebruik "
+            "voor onderzoek en onderwijs toe.",
+            "en": "The subtitles are protected by copyright; the broadcasters allow use for "
+            "research and education.",
+        },
+        "legal_basis": {
+            "nl": "Auteurswet, artikel 15o: tekst- en datamining voor wetenschappelijk onderzoek.",
+            "en": "Dutch Copyright Act, Article 15o: text and data mining for scientific research.",
+        },
+        "legal_basis_uri": "https://wetten.overheid.nl/BWBR0001886",
+        "rights_holder": "Nederlandse Publieke Omroep",
+        "rules": [
+            ("permission", "use", ["research", "education"], []),
+            ("prohibition", "commercialize", [], []),
+            ("prohibition", "distribute", [], []),
+            ("duty", "sign_agreement", [], []),
+        ],
+        "agreement": {
+            "nl": "## Voorwaarden ondertitelcorpus\n\nU gebruikt het corpus alleen voor "
+            "onderzoek of onderwijs, publiceert geen volledige ondertitels (citaten van ten "
+            "hoogste twee regels zijn toegestaan) en vermeldt Beeld en Geluid als bron.",
+            "en": "## Subtitle corpus terms\n\nYou use the corpus for research or education "
+            "only, publish no complete subtitles (quotes of at most two lines are allowed) and "
+            "credit Sound and Vision as the source.",
+        },
+    },
+    "staat-bruggen-viaducten": {
+        "access_reason": "security",
+        "legal_basis": {
+            "nl": "Wet open overheid, artikel 5.1, tweede lid, onder c: de veiligheid van "
+            "vitale infrastructuur.",
+            "en": "Open Government Act, Article 5.1(2)(c): the security of critical "
+            "infrastructure.",
+        },
+        "legal_basis_uri": "https://wetten.overheid.nl/BWBR0045754",
+        "rules": [
+            ("permission", "use", ["public_task", "research"], ["government", "research"]),
+            ("prohibition", "distribute", [], []),
+        ],
+    },
+    "cohortstudie-gezondheid-leefomgeving": {
+        "access_reason": "personal_data",
+        "access_reason_text": {
+            "nl": "Bijzondere persoonsgegevens over gezondheid; de deelnemers gaven alleen "
+            "toestemming voor onderzoek door het instituut zelf.",
+            "en": "Special category data on health; participants consented to research by the "
+            "institute itself only.",
+        },
+        "legal_basis": {
+            "nl": "Uitvoeringswet AVG, artikel 24 (wetenschappelijk onderzoek), en de "
+            "toestemming van de deelnemers.",
+            "en": "GDPR Implementation Act, Article 24 (scientific research), and the "
+            "participants' consent.",
+        },
+        "legal_basis_uri": "https://wetten.overheid.nl/BWBR0040940",
+        "applicable_legislation": [GDPR_ELI],
+        "rights_holder": "Instituut voor Leefomgevingsonderzoek",
+        "distribution_access": {1: "PUBLIC"},
+    },
+}
+
+# The demo re-user's requests: one approved (with an end date), one waiting for the publisher.
+ACCESS_REQUESTS = [
+    {
+        "dataset": "mobiliteitspanel-verplaatsingsgedrag",
+        "organisation": "Hogeschool Oost, lectoraat Duurzame Mobiliteit",
+        "purpose": "research",
+        "actions": ["use", "aggregate"],
+        "recipient_type": "research",
+        "territory": "NL",
+        "description": "Promotieonderzoek naar de overstap van auto naar e-bike voor "
+        "woon-werkritten tot 15 km. We publiceren alleen tabellen per regio en jaar.",
+        "status": "approved",
+        "age": 40,
+        "access_years": 2,
+        "extra_conditions": "Stuur het concept van de eerste publicatie vooraf ter inzage.",
+    },
+    {
+        "dataset": "ondertitels-nieuwsuitzendingen",
+        "organisation": "Onderzoeksgroep Taal en Media",
+        "purpose": "research",
+        "actions": ["use"],
+        "recipient_type": "research",
+        "territory": "NL",
+        "description": "We onderzoeken hoe het gebruik van Engelse leenwoorden in het "
+        "journaal sinds 2005 is veranderd (tekst- en datamining, alleen tellingen).",
+        "status": "pending",
+        "age": 3,
+    },
+]
+
+REUSES = [
+    {
+        "slug": "bomenkaart-utrecht",
+        "title": "Bomenkaart Utrecht",
+        "type": "application",
+        "url": "https://bomenkaart.example.org/",
+        "author": "Stichting Groen in de Stad",
+        "datasets": ["bomenregister-utrecht"],
+        "description": "Een kaart van alle gemeentelijke bomen in Utrecht. Tik op een boom "
+        "en zie de soort, de leeftijd en wanneer hij geplant is.\n\n"
+        "- zoeken op straat of op boomsoort\n- een overzicht van de oudste bomen per wijk\n\n"
+        "Gebouwd door vrijwilligers met het *Bomenregister* van de gemeente.",
+        "status": "approved",
+        "age": 120,
+    },
+    {
+        "slug": "drukte-in-de-fietsenstalling",
+        "title": "Drukte in de fietsenstalling",
+        "type": "visualisation",
+        "url": "https://fietsdrukte.example.org/",
+        "author": "Fietsersbond, afdeling Utrecht",
+        "datasets": ["bezetting-fietsenstallingen-utrecht"],
+        "description": "Hoe vol is de stalling onder het Stationsplein op dinsdagochtend? "
+        "Deze grafieken tonen de gemiddelde bezetting per uur en per dag van de week, zodat "
+        "je weet wanneer je er nog een plek vindt.",
+        "status": "approved",
+        "age": 75,
+    },
+    {
+        "slug": "traffic-and-no2-along-the-a28",
+        "title": "Traffic and NO₂ along the A28: a panel analysis",
+        "type": "research_paper",
+        "url": "https://doi.example.org/10.1234/a28-no2",
+        "author": "M. de Vries and S. Yilmaz, Institute for Transport Studies",
+        "datasets": ["verkeersintensiteiten-a28", "luchtkwaliteit-no2-fijnstof"],
+        "description": "We link hourly traffic counts on the A28 to NO₂ measurements at "
+        "nearby stations (2019–2025) and estimate how much a 10% drop in heavy traffic "
+        "lowers concentrations. **Result:** about 1.8 µg/m³ at 200 m from the road.",
+        "status": "approved",
+        "age": 50,
+    },
+    {
+        "slug": "hoe-heet-wordt-jouw-wijk",
+        "title": "Hoe heet wordt jouw wijk?",
+        "type": "news_article",
+        "url": "https://nieuws.example.org/zwolle/hittestress-wijken",
+        "author": "Datadesk Zwolse Courant",
+        "datasets": ["hittestresskaart-zwolle", "bevolking-per-wijk-zwolle"],
+        "description": "Op de hittestresskaart van de gemeente zochten we de warmste buurten "
+        "op, en we legden die naast het aantal 75-plussers per wijk. In drie wijken wonen "
+        "veel ouderen op plekken waar het op zomernachten niet afkoelt.",
+        "status": "approved",
+        "age": 20,
+    },
+    {
+        "slug": "laadpunt-api-overijssel",
+        "title": "LaadWijzer: open API for public charging points",
+        "type": "api",
+        "url": "https://api.laadwijzer.example.org/docs",
+        "author": "LaadWijzer B.V.",
+        "datasets": ["publieke-laadpalen-overijssel"],
+        "description": "A free JSON API (OpenAPI 3) that serves the province's charging "
+        "points with their power and connector types, updated daily. Used by two route "
+        "planners for electric vehicles.",
+        "status": "approved",
+        "age": 10,
+    },
+    {
+        "slug": "melding-volle-container",
+        "title": "Idee: meld een volle container met één tik",
+        "type": "idea",
+        "url": "",
+        "author": "Buurtteam Lombok",
+        "datasets": ["ondergrondse-afvalcontainers-utrecht"],
+        "description": "Een kleine app die met je locatie de dichtstbijzijnde ondergrondse "
+        "container vindt, zodat je met één tik kunt melden dat hij vol is. De meldingen "
+        "zouden bij Meldingen openbare ruimte terechtkomen.",
+        "status": "pending",
+        "age": 2,
+    },
+]
+
+
 # Loading the demo ---------------------------------------------------------------------
 
 
@@ -2488,6 +2754,9 @@ def load_demo() -> LoadReport:
         _sync_data_service(spec, publishers, datasets, vocabulary, report)
     _sync_catalog(catalog, publishers, vocabulary, report)
     _ensure_accounts(publishers[EDITOR_PUBLISHER], report)
+    _sync_conditions(datasets, vocabulary, report)
+    _sync_access_requests(datasets, catalog.issued, report)
+    _sync_reuses(datasets, catalog.issued, report)
     return report
 
 
@@ -2678,10 +2947,19 @@ def _ensure_accounts(publisher, report):
     membership = PublisherMembership.objects.filter(publisher=publisher, user=editor).first()
     if membership is None or membership.role != PublisherMembership.Role.EDITOR:
         publisher.add_member(editor, PublisherMembership.Role.EDITOR)
+    reuser = _ensure_user(
+        REUSER_USERNAME,
+        report,
+        first_name="Demo",
+        last_name="Hergebruiker",
+        is_staff=False,
+        is_superuser=False,
+    )
     editor_role = f"Editor of {LanguageMap(publisher.name)}"
     report.accounts = [
         ("Site manager", manager.username, manager.check_password(DEMO_PASSWORD)),
         (editor_role, editor.username, editor.check_password(DEMO_PASSWORD)),
+        ("Re-user (no publisher)", reuser.username, reuser.check_password(DEMO_PASSWORD)),
     ]
 
 
@@ -2695,7 +2973,148 @@ def _ensure_user(username, report, **flags):
         user.set_password(DEMO_PASSWORD)
     values = {"email": f"{username}@datakring.example", "is_active": True, **flags}
     report.add("Accounts", _apply(user, values))
+    _ensure_verified_email(user)
     return user
+
+
+def _ensure_verified_email(user):
+    """A verified primary address, so the account also signs in on the public sign-in page
+    when ACCOUNT_EMAIL_VERIFICATION is "mandatory"."""
+    address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
+    if address is None:
+        EmailAddress.objects.filter(user=user, primary=True).update(primary=False)
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    elif not (address.verified and address.primary):
+        EmailAddress.objects.filter(user=user, primary=True).exclude(pk=address.pk).update(
+            primary=False
+        )
+        address.verified = address.primary = True
+        address.save(update_fields=["verified", "primary"])
+
+
+# Reuse conditions, access requests and reuses: loading ----------------------------------
+
+
+def _sync_conditions(datasets, vocabulary, report):
+    for slug, spec in CONDITIONS.items():
+        dataset = datasets[slug]
+        values = {
+            name: spec.get(name, default)
+            for name, default in [
+                ("access_reason", ""),
+                ("access_reason_text", {}),
+                ("legal_basis", {}),
+                ("legal_basis_uri", ""),
+                ("applicable_legislation", []),
+                ("rights", {}),
+                ("rights_holder", ""),
+            ]
+        }
+        outcome = _apply(dataset, values)
+        changed = _sync_rules(dataset, spec.get("rules", []))
+        for position, code in spec.get("distribution_access", {}).items():
+            distribution = dataset.distributions.get(position=position)
+            rights = vocabulary.concept(Concept.Scheme.ACCESS_RIGHT, code)
+            changed |= _apply(distribution, {"access_rights_id": rights.pk}) != "unchanged"
+        if "agreement" in spec:
+            # Agreements are never edited once a request accepted them: version 1 stays.
+            _agreement, created = Agreement.objects.get_or_create(
+                dataset=dataset, version=1, defaults={"text": spec["agreement"]}
+            )
+            changed |= created
+        report.add("Reuse conditions", "updated" if changed and outcome == "unchanged" else outcome)
+
+
+def _sync_rules(dataset, rules) -> bool:
+    wanted = [(kind, action, purposes, recipients) for kind, action, purposes, recipients in rules]
+    current = [
+        (rule.kind, rule.action, rule.purposes, rule.recipient_types)
+        for rule in dataset.policy_rules.order_by("position", "pk")
+    ]
+    if current == wanted:
+        return False
+    dataset.policy_rules.all().delete()
+    for position, (kind, action, purposes, recipients) in enumerate(wanted):
+        PolicyRule.objects.create(
+            dataset=dataset,
+            kind=kind,
+            action=action,
+            purposes=purposes,
+            recipient_types=recipients,
+            position=position,
+        )
+    return True
+
+
+def _moment(anchor, age_days, hour=10) -> datetime.datetime:
+    day = anchor - datetime.timedelta(days=age_days)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
+
+
+def _sync_access_requests(datasets, anchor, report):
+    """The demo re-user's requests; created once, then left to whoever uses the demo."""
+    User = get_user_model()
+    reuser = User.objects.get(username=REUSER_USERNAME)
+    manager = User.objects.get(username=MANAGER_USERNAME)
+    for spec in ACCESS_REQUESTS:
+        dataset = datasets[spec["dataset"]]
+        if AccessRequest.objects.filter(dataset=dataset, user=reuser).exists():
+            report.add("Access requests", "unchanged")
+            continue
+        agreement = dataset.agreements.order_by("-version").first()
+        requested = _moment(anchor, spec["age"])
+        values = {
+            "organisation": spec["organisation"],
+            "purpose": spec["purpose"],
+            "actions": spec["actions"],
+            "recipient_type": spec["recipient_type"],
+            "territory": spec["territory"],
+            "description": spec["description"],
+            "period_start": requested.date(),
+            "agreement": agreement,
+            "agreement_accepted_at": requested if agreement else None,
+            "policy_snapshot": policy_snapshot(dataset),
+            "status": spec["status"],
+        }
+        if spec["status"] == AccessRequest.Status.APPROVED:
+            years = spec["access_years"]
+            values["period_end"] = requested.date().replace(year=requested.year + years)
+            values["access_until"] = values["period_end"]
+            values["decided_by"] = manager
+            values["decided_at"] = requested + datetime.timedelta(days=2)
+            values["extra_conditions"] = spec.get("extra_conditions", "")
+        access_request = AccessRequest.objects.create(dataset=dataset, user=reuser, **values)
+        # created_at is set on insert; the demo dates it like the rest of its records.
+        AccessRequest.objects.filter(pk=access_request.pk).update(created_at=requested)
+        report.add("Access requests", "created")
+
+
+def _sync_reuses(datasets, anchor, report):
+    """Showcases registered by the demo re-user; created once, matched on their slugs."""
+    User = get_user_model()
+    reuser = User.objects.get(username=REUSER_USERNAME)
+    manager = User.objects.get(username=MANAGER_USERNAME)
+    for spec in REUSES:
+        if Reuse.objects.filter(slug=spec["slug"]).exists():
+            report.add("Reuses", "unchanged")
+            continue
+        submitted = _moment(anchor, spec["age"], hour=14)
+        approved = spec["status"] == Reuse.Status.APPROVED
+        reuse = Reuse.objects.create(
+            slug=spec["slug"],
+            title=spec["title"],
+            type=spec["type"],
+            url=spec["url"],
+            description=spec["description"],
+            author=spec["author"],
+            submitted_by=reuser,
+            status=spec["status"],
+            moderated_by=manager if approved else None,
+            moderated_at=submitted + datetime.timedelta(days=1) if approved else None,
+        )
+        reuse.datasets.set([datasets[slug] for slug in spec["datasets"]])
+        Reuse.objects.filter(pk=reuse.pk).update(created_at=submitted)
+        report.add("Reuses", "created")
 
 
 # Synthetic datasets for benchmarks ------------------------------------------------------

@@ -1,7 +1,8 @@
 """The dataset filters and facet counts, shared by the HTML list view and the REST API.
 
 DatasetFilter reads GET parameters (q, theme, publisher, format, licence, access_rights,
-keyword, language, quality, modified_since, issued_since, sort). Facet parameters may repeat: for
+keyword, language, quality, modified_since, issued_since, sort, and the reuse-condition flags
+open_licence, commercial_use and no_agreement). Facet parameters may repeat: for
 the facets a dataset can have several values of (theme, format, keyword, language) every
 chosen value must apply (AND); for the ones it has exactly one of (publisher, licence,
 access_rights, quality) any chosen value may apply (OR), because AND would always be empty.
@@ -38,6 +39,8 @@ from catalog.models import (
     Distribution,
     Keyword,
     Licence,
+    PolicyAction,
+    PolicyRule,
     Publisher,
     QualityScore,
 )
@@ -133,6 +136,80 @@ class _FacetFilter(django_filters.ModelMultipleChoiceFilter):
         return qs
 
 
+class _FlagField(forms.Field):
+    """true/false (also 1/0, yes/no, on/off); blank means "not filtered"."""
+
+    widget = forms.TextInput  # absent is None (a checkbox widget would make it false)
+    VALUES = {"true": True, "1": True, "yes": True, "on": True}
+    VALUES |= {"false": False, "0": False, "no": False, "off": False}
+
+    def __init__(self, *args, parameter: str = "", **kwargs):
+        self.parameter = parameter
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        found = self.VALUES.get(str(value).strip().lower())
+        if found is None:
+            raise ValidationError(
+                _("“%(value)s” is not a value for “%(parameter)s”: use true or false."),
+                code="invalid_choice",
+                params={"value": str(value)[:40], "parameter": self.parameter},
+            )
+        return found
+
+
+class _FlagFilter(django_filters.Filter):
+    """A reuse-condition filter: true keeps the datasets that match `match`, false the
+    others (catalog.conditions explains the conditions themselves)."""
+
+    field_class = _FlagField
+
+    def __init__(self, *, match, **kwargs):
+        self.match = match
+        super().__init__(**kwargs)
+
+    @property
+    def field(self):
+        self.extra["parameter"] = self.field_name
+        return super().field
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        return qs.filter(self.match()) if value else qs.exclude(self.match())
+
+
+def _rules_of_datasets(kind: str, action: str) -> Q:
+    rules = PolicyRule.objects.filter(dataset__isnull=False, kind=kind, action=action)
+    return Q(pk__in=rules.values("dataset_id"))
+
+
+def _open_licence() -> Q:
+    return Q(licence__is_open=True)
+
+
+def _commercial_use() -> Q:
+    """A licence that allows it, no prohibition to commercialise, and data that is shared."""
+    prohibited = _rules_of_datasets(PolicyRule.Kind.PROHIBITION, PolicyAction.COMMERCIALIZE)
+    return (
+        Q(licence__isnull=False, licence__non_commercial=False)
+        & ~prohibited
+        & ~Q(access_rights__code="NON_PUBLIC")
+    )
+
+
+def _no_agreement() -> Q:
+    """Public (as catalog.reuse reads it: no access rights and an open licence count too),
+    and no duty to sign an agreement."""
+    public = Q(access_rights__code="PUBLIC") | Q(access_rights__isnull=True, licence__is_open=True)
+    return public & ~_rules_of_datasets(PolicyRule.Kind.DUTY, PolicyAction.SIGN_AGREEMENT)
+
+
+CONDITION_FLAGS = ["open_licence", "commercial_use", "no_agreement"]
+
+
 def _through(field_name: str):
     return Dataset._meta.get_field(field_name).remote_field.through.objects
 
@@ -220,6 +297,9 @@ class DatasetFilter(django_filters.FilterSet):
         input_formats=["%Y-%m-%d"],
         error_messages={"invalid": _("“issued_since” must be a date such as 2025-01-31.")},
     )
+    open_licence = _FlagFilter(label=_("Open licence"), match=_open_licence)
+    commercial_use = _FlagFilter(label=_("Commercial use allowed"), match=_commercial_use)
+    no_agreement = _FlagFilter(label=_("No agreement needed"), match=_no_agreement)
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"),
         choices=SORT_CHOICES,
@@ -256,6 +336,8 @@ class DatasetFilter(django_filters.FilterSet):
             return None
         if data.get("modified_since") or data.get("issued_since"):
             return None
+        if any(data.get(name) is not None for name in CONDITION_FLAGS):
+            return None  # the index knows no reuse conditions
         selected = {}
         for name in FACETS:
             to_field = self.filters[name].field.to_field_name

@@ -6,10 +6,13 @@ and datasets by slug. Language maps are objects of language tag to text.
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from catalog import access, conditions, reuse
 from catalog.models import (
+    AccessReason,
     Column,
     Concept,
     ContactPoint,
@@ -19,7 +22,10 @@ from catalog.models import (
     Licence,
     LinkCheck,
     Publisher,
+    Purpose,
     QualityScore,
+    RecipientType,
+    Reuse,
     Status,
 )
 
@@ -155,6 +161,43 @@ class StructureSerializer(serializers.Serializer):
     columns = ColumnSerializer(many=True)
 
 
+class PolicyRuleSerializer(serializers.Serializer):
+    """One ODRL rule of the usage policy; empty lists mean any purpose, any recipient."""
+
+    kind = serializers.ChoiceField(choices=["permission", "prohibition", "duty"])
+    action = serializers.CharField()
+    action_iri = serializers.CharField(help_text="The ODRL 2.2 action.")
+    purposes = serializers.ListField(child=serializers.CharField())
+    recipient_types = serializers.ListField(child=serializers.CharField())
+    territory = serializers.CharField()
+    valid_from = serializers.DateField(allow_null=True)
+    valid_until = serializers.DateField(allow_null=True)
+
+
+class ReuseConditionsSerializer(serializers.Serializer):
+    """The conditions in force (catalog.conditions.as_data); a distribution's override
+    its dataset's."""
+
+    licence = serializers.CharField(allow_null=True)
+    licence_uri = serializers.CharField(allow_null=True)
+    access_rights = serializers.CharField(allow_null=True)
+    access_rights_uri = serializers.CharField(allow_null=True)
+    access = serializers.ChoiceField(choices=["PUBLIC", "RESTRICTED", "NON_PUBLIC"])
+    access_reason = serializers.CharField(allow_null=True)
+    access_reason_text = LanguageMapField()
+    legal_basis = LanguageMapField()
+    legal_basis_uri = serializers.CharField()
+    applicable_legislation = serializers.ListField(child=serializers.CharField())
+    rights = LanguageMapField()
+    rights_holder = serializers.CharField()
+    requires_agreement = serializers.BooleanField()
+    policy = PolicyRuleSerializer(many=True)
+
+
+def _reuse_conditions(dataset, distribution=None) -> dict:
+    return conditions.as_data(reuse.effective_conditions(dataset, distribution))
+
+
 class DistributionSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="uuid")
     dataset = serializers.SlugField(source="dataset.slug")
@@ -172,6 +215,7 @@ class DistributionSerializer(serializers.ModelSerializer):
     conforms_to = serializers.ListField(child=serializers.CharField())
     link = LinkSerializer(source="*", read_only=True)
     structure = serializers.SerializerMethodField()
+    reuse_conditions = serializers.SerializerMethodField()
 
     class Meta:
         model = Distribution
@@ -179,11 +223,26 @@ class DistributionSerializer(serializers.ModelSerializer):
             "id", "dataset", "title", "description", "access_url", "download_url", "uploaded",
             "format", "media_type", "byte_size", "checksum", "licence", "rights", "conforms_to",
             "languages", "status", "issued", "modified", "position", "created_at", "updated_at",
-            "link", "structure",
+            "link", "structure", "reuse_conditions",
         ]  # fmt: skip
 
     def get_uploaded(self, obj) -> bool:
         return bool(obj.file)
+
+    @extend_schema_field(ReuseConditionsSerializer)
+    def get_reuse_conditions(self, obj) -> dict:
+        return _reuse_conditions(obj.dataset, obj)
+
+    def to_representation(self, obj):
+        data = super().to_representation(obj)
+        if not access.request_grants(self.context.get("request")).may_fetch(obj.dataset, obj):
+            # catalog.access: a restricted distribution's real location is only for those
+            # granted access; others get the portal's guarded download URL.
+            data["access_url"] = settings.SITE_URL + obj.get_download_url()
+            data["download_url"] = ""
+            data["link"]["final_url"] = ""
+            data["structure"] = None  # a withheld file's columns and statistics are data
+        return data
 
     @extend_schema_field(StructureSerializer(allow_null=True))
     def get_structure(self, obj):
@@ -245,6 +304,7 @@ class DatasetSerializer(serializers.ModelSerializer):
     distributions = DistributionSerializer(many=True, read_only=True)
     web_url = serializers.SerializerMethodField()
     quality = QualitySerializer(read_only=True, allow_null=True)
+    reuse_conditions = serializers.SerializerMethodField()
 
     class Meta:
         model = Dataset
@@ -255,8 +315,12 @@ class DatasetSerializer(serializers.ModelSerializer):
             "bbox_south", "bbox_east", "bbox_north", "languages", "frequency", "issued",
             "modified", "version", "version_notes", "access_rights", "licence", "conforms_to",
             "provenance", "contact_points", "distributions", "web_url", "published_at",
-            "created_at", "updated_at", "quality",
+            "created_at", "updated_at", "quality", "reuse_conditions",
         ]  # fmt: skip
+
+    @extend_schema_field(ReuseConditionsSerializer)
+    def get_reuse_conditions(self, obj) -> dict:
+        return _reuse_conditions(obj)
 
     @extend_schema_field(
         {
@@ -295,6 +359,32 @@ class DataServiceSerializer(serializers.ModelSerializer):
 
     def get_serves_datasets(self, obj) -> list[str]:
         return [dataset.slug for dataset in obj.visible_datasets]
+
+
+class ReuseSerializer(serializers.ModelSerializer):
+    """An approved reuse (catalog.showcase); only published datasets are named."""
+
+    datasets = serializers.SerializerMethodField(help_text="Slugs of the datasets it uses.")
+    image_url = serializers.SerializerMethodField(help_text="Blank when it has no image.")
+    web_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Reuse
+        fields = [
+            "slug", "title", "type", "url", "description", "author", "datasets", "image_url",
+            "web_url", "moderated_at", "created_at",
+        ]  # fmt: skip
+
+    def get_datasets(self, obj) -> list[str]:
+        return [dataset.slug for dataset in obj.public_datasets]
+
+    def get_image_url(self, obj) -> str:
+        if not obj.image:
+            return ""
+        return settings.SITE_URL + reverse("catalog:reuse-image", args=[obj.slug])
+
+    def get_web_url(self, obj) -> str:
+        return settings.SITE_URL + obj.get_absolute_url()
 
 
 # Serializers: writes -----------------------------------------------------------------------
@@ -342,6 +432,16 @@ class DatasetWriteSerializer(serializers.Serializer):
     provenance = LanguageMapField(required=False)
     identifier = serializers.CharField(required=False, allow_blank=True)
     uri = serializers.CharField(required=False, allow_blank=True, help_text="Only on create.")
+    # Reuse conditions (catalog.conditions refuses inconsistent ones, per field).
+    access_reason = serializers.ChoiceField(
+        choices=AccessReason.choices, required=False, allow_blank=True
+    )
+    access_reason_text = LanguageMapField(required=False)
+    legal_basis = LanguageMapField(required=False)
+    legal_basis_uri = serializers.CharField(required=False, allow_blank=True)
+    applicable_legislation = _CodeList(required=False, help_text="ELI web addresses.")
+    rights = LanguageMapField(required=False)
+    rights_holder = serializers.CharField(required=False, allow_blank=True)
 
 
 class DistributionWriteSerializer(serializers.Serializer):
@@ -362,3 +462,82 @@ class DistributionWriteSerializer(serializers.Serializer):
     issued = serializers.DateField(required=False, allow_null=True)
     modified = serializers.DateField(required=False, allow_null=True)
     position = serializers.IntegerField(required=False, min_value=0, max_value=32767)
+    access_rights = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, help_text="Blank: the dataset's."
+    )
+
+
+# "May I use this?" (catalog.reuse.check) ----------------------------------------------------
+
+
+class ReuseCheckSerializer(serializers.Serializer):
+    """An intended use; the HTML form on the dataset page validates its query with it too.
+
+    Pass the dataset as context["dataset"] to accept one of its distributions.
+    """
+
+    purpose = serializers.ChoiceField(choices=Purpose.choices)
+    commercial = serializers.BooleanField(default=False)
+    actions = serializers.ListField(
+        child=serializers.ChoiceField(choices=[(a.value, a.label) for a in reuse.CHECK_ACTIONS]),
+        allow_empty=False,
+        max_length=20,
+    )
+    recipient_type = serializers.ChoiceField(choices=RecipientType.choices)
+    territory = serializers.RegexField(
+        r"^[A-Za-z]{2}$",
+        required=False,
+        allow_blank=True,
+        max_length=2,
+        help_text="ISO 3166-1 alpha-2 country code, or EU.",
+        error_messages={"invalid": _("Give a two-letter country code such as NL, or EU.")},
+    )
+    distribution = serializers.UUIDField(
+        required=False, allow_null=True, help_text="Check one distribution's own conditions."
+    )
+
+    def validate_distribution(self, value):
+        if value is None:
+            return None
+        dataset = self.context["dataset"]
+        found = next((d for d in dataset.distributions.all() if d.uuid == value), None)
+        if found is None:
+            raise serializers.ValidationError(_("This is not a distribution of this dataset."))
+        return found
+
+    def validate(self, attrs):
+        if attrs["purpose"] == Purpose.NON_COMMERCIAL and attrs.get("commercial"):
+            raise serializers.ValidationError(
+                {"commercial": [_("A non-commercial purpose cannot be a commercial use.")]}
+            )
+        return attrs
+
+    def use(self) -> reuse.Use:
+        data = self.validated_data
+        return reuse.Use(
+            purpose=data["purpose"],
+            recipient_type=data["recipient_type"],
+            actions=list(data["actions"]),
+            commercial=data["commercial"],
+            territory=(data.get("territory") or "").upper(),
+        )
+
+
+class ReuseDutySerializer(serializers.Serializer):
+    action = serializers.CharField(help_text="An ODRL duty action, e.g. attribute.")
+    label = serializers.CharField()
+
+
+class ReuseReasonSerializer(serializers.Serializer):
+    rule = serializers.CharField(
+        help_text="What decided: licence:<flag>, policy:<kind>:<id>, access:<…> or "
+        "default:not_covered."
+    )
+    text = serializers.CharField()
+
+
+class ReuseVerdictSerializer(serializers.Serializer):
+    verdict = serializers.ChoiceField(choices=reuse.VERDICTS)
+    duties = ReuseDutySerializer(many=True)
+    reasons = ReuseReasonSerializer(many=True)
+    next_steps = serializers.CharField()

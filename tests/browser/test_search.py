@@ -63,7 +63,7 @@ def test_visitor_searches_filters_by_a_facet_and_opens_a_dataset(page):
     expect(page).to_have_url(re.compile(r"/datasets/" + rivers.slug + "/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Water levels of the rivers")
     expect(page.get_by_text("Hourly water levels measured at 40 gauges")).to_be_visible()
-    expect(page.get_by_role("heading", name="Water levels 2024")).to_be_visible()
+    expect(page.get_by_role("heading", name="Water levels 2024", exact=True)).to_be_visible()
     expect(
         page.get_by_role("link", name=re.compile(r"^Download\b.*Water levels 2024"))
     ).to_be_visible()
