@@ -14,8 +14,9 @@ recipient type, territory, date). Its semantics, deterministic and in this order
    action or "use" (the broadest ODRL action, which includes the others). A rule applies
    when each of its constraints is empty (any) or holds the use's value: purposes (a
    commercial use also counts as the purpose "commercial", any other use as
-   "non_commercial"), recipient types, territories (a country, or EU for its members) and
-   its period (valid_from/valid_until, inclusive). A use that names no territory meets a
+   "non_commercial"; a commercial use also asks for the action "commercialize"),
+   recipient types, territories (a country, or EU for its members) and its period
+   (valid_from/valid_until, inclusive). A use that names no territory meets a
    prohibition's territory but not a permission's: in doubt, the stricter reading.
 3. Prohibitions first: the licence's flags are prohibitions too (non-commercial forbids
    every commercial use and "commercialize"; no-derivatives forbids "derive"). A matching
@@ -187,7 +188,9 @@ class Use:
 
     @property
     def ordered_actions(self) -> list[str]:
-        wanted = set(self.actions)
+        # A commercial use commercialises the data, whatever else it does with it: a
+        # prohibition of "commercialize" must stop it even when only "use" was ticked.
+        wanted = set(self.actions) | ({PolicyAction.COMMERCIALIZE} if self.is_commercial else set())
         return [action for action in CHECK_ACTIONS if action in wanted]
 
 

@@ -125,6 +125,13 @@ CASES = {
         ["licence:non_commercial"],
         [],
     ),
+    "A prohibition to commercialise stops a commercial use that only ticked 'use'": (
+        lambda: make_dataset("CC-BY", rules=[("no-commerce", X, "commercialize", {})]),
+        {**CITIZEN, "commercial": True, "actions": ["use"]},
+        "prohibited",
+        ["policy:prohibition:{no-commerce}"],
+        [],
+    ),
     "CC BY-NC: non-commercial research is fine": (
         lambda: make_dataset("CC-BY-NC"),
         CITIZEN,
