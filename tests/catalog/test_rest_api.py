@@ -583,3 +583,13 @@ def test_cors_is_not_enabled_outside_the_api(client):
     response = client.get("/publishers/", HTTP_ORIGIN="https://x.example")
 
     assert "Access-Control-Allow-Origin" not in response
+
+
+@pytest.mark.parametrize("path", ["/api/v1/datasets/a%0Ab/", "/api/v1/no%0Asuch/thing/"])
+def test_api_404s_are_json_even_for_paths_with_a_newline(client, path):
+    # schemathesis generates such slugs; the API must not answer them with an HTML page.
+    response = client.get(path)
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert "detail" in response.json()
