@@ -6,11 +6,13 @@ from rest_framework.routers import DefaultRouter
 from catalog import api as catalog_api
 from catalog import views as catalog_views
 from catalog.ckan import ckan_urlpatterns
+from communities import api as communities_api
 from portal import views
 
 # The REST API: one router; later apps register their resources on it too.
 router = DefaultRouter()
 catalog_api.register(router)
+communities_api.register(router)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -18,7 +20,8 @@ urlpatterns = [
     path("api/v1/", include(router.urls)),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    re_path(r"^api/v1/.*/$", catalog_api.not_found),
+    # [\s\S]: a newline in a path is still under the API (`.` would not match it).
+    re_path(r"^api/v1/[\s\S]*/$", catalog_api.not_found),
     *ckan_urlpatterns,
     # Accounts: allauth's sign-up, sign-in and e-mail pages, and the signed-in user's overview
     path("accounts/", include("allauth.urls")),
@@ -30,6 +33,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", views.home, name="home"),
     path("", include("catalog.urls")),
+    # Communities after the catalogue, so that none of its paths can shadow a catalogue page
+    path("", include("communities.urls")),
     path("sitemap.xml", catalog_views.sitemap_index, name="sitemap-index"),
     path("sitemap-<section>.xml", catalog_views.sitemap_section, name="sitemap-section"),
     path("robots.txt", catalog_views.robots_txt, name="robots-txt"),
