@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "catalog",
+    "communities",
 ]
 
 MIDDLEWARE = [
@@ -121,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "portal.context_processors.site",
+                "communities.context_processors.notifications",
             ],
         },
     },
@@ -213,6 +215,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "catalog.tasks.profile_all",
         "schedule": crontab(hour=3, minute=15, day_of_week=0),
     },
+    # Communities: the notifications of people who chose a daily digest.
+    "send-notification-digest-daily": {
+        "task": "communities.tasks.send_notification_digest",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    # Data requests left untouched remind their community's managers (once per period).
+    "remind-data-requests-daily": {
+        "task": "communities.tasks.remind_data_requests",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -295,6 +307,18 @@ PROFILE_MAX_BYTES = env_int("PROFILE_MAX_BYTES", 200 * 1024 * 1024)
 # a harvest source cannot reach the portal's own network; intranet deployments allow them.
 OUTBOUND_ALLOW_PRIVATE = env_bool("OUTBOUND_ALLOW_PRIVATE", False)
 
+# Communities (trust and moderation). With COMMUNITY_HOLD_FIRST_POSTS a new account's posts
+# wait for a moderator until one of them was released. Posting (questions, answers,
+# comments, requests, reports) is limited per hour per user and per client address.
+COMMUNITY_HOLD_FIRST_POSTS = env_bool("COMMUNITY_HOLD_FIRST_POSTS", False)
+COMMUNITY_POSTS_PER_HOUR = env_int("COMMUNITY_POSTS_PER_HOUR", 30)
+COMMUNITY_POSTS_PER_HOUR_PER_ADDRESS = env_int("COMMUNITY_POSTS_PER_HOUR_PER_ADDRESS", 100)
+# Data requests whose status has not changed for this many days remind the managers of
+# their community (site managers without one), again every this many days.
+DATA_REQUEST_REMINDER_DAYS = max(env_int("DATA_REQUEST_REMINDER_DAYS", 14), 1)
+# `manage.py load_demo` calls these after loading the demo catalogue (each returns a report).
+DEMO_LOADERS = ["communities.demo.load_demo"]
+
 # Link health (catalog.linkcheck). Per host at most LINKCHECK_HOST_CONCURRENCY requests at
 # a time, each slot waiting LINKCHECK_HOST_DELAY_MS after a request (politeness). A link is
 # broken after LINKCHECK_BROKEN_AFTER_FAILURES failures in a row spread over more than
@@ -366,7 +390,8 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": f"{SITE_NAME} API",
     "DESCRIPTION": (
-        "The catalogue's datasets, distributions, publishers, data services and vocabularies. "
+        "The catalogue's datasets, distributions, publishers, data services and vocabularies; "
+        "data communities with their questions and data requests. "
         "Reads are open; writes need a personal token (`Authorization: Token <token>`). "
         "The CKAN-compatible Action API lives at /api/3/action/."
     ),
@@ -379,6 +404,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DatasetStatusEnum": "catalog.models.Status",
         "DistributionStatusEnum": "catalog.models.Distribution.DistributionStatus",
+        "QuestionStatusEnum": "communities.models.Question.Status",
+        "DataRequestStatusEnum": "communities.models.DataRequest.Status",
     },
 }
 # CORS: the APIs' reads are open to pages on any origin, writes to none. CORS_URLS_REGEX
