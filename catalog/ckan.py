@@ -6,8 +6,9 @@ and package dicts in CKAN's shape with the DCAT fields in `extras` under the key
 ckanext-dcat uses. Text fields carry the default metadata language; all languages are
 in the `*_translated` keys (as ckanext-fluent has them).
 
-Datasets are CKAN packages, publishers organizations, themes groups, keywords tags and
-distributions resources. Only tokens authenticate here (raw in `Authorization` or in
+Datasets are CKAN packages, publishers organizations, themes groups (so are other apps'
+groups, such as data communities: GROUP_PROVIDERS), keywords tags and distributions
+resources. Only tokens authenticate here (raw in `Authorization` or in
 `X-CKAN-API-Key`): the views are CSRF-exempt, so a browser session must never count.
 Writes go through catalog.api.save_dataset / save_distribution, i.e. the admin's forms.
 """
@@ -15,6 +16,8 @@ Writes go through catalog.api.save_dataset / save_distribution, i.e. the admin's
 import datetime
 import json
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial, wraps
 
 from django.conf import settings
@@ -739,15 +742,71 @@ def organization_list(request, params):
     return _org_list(publishers, params, organization_dict)
 
 
+# Other apps add groups (data communities) without catalog importing them: each provider,
+# registered from its app's ready(), has groups() -> group dicts (with package_count) and
+# group(name) -> (group dict, its published datasets as a queryset) or None. Themes come first
+# when names collide.
+GROUP_PROVIDERS: list = []
+
+
+@dataclass
+class _GroupRow:
+    key: str
+    title_key: str
+    package_count: int
+    as_dict: Callable[[], dict]
+
+
+def _sorted_groups(rows: list[_GroupRow], params) -> list:
+    """_org_list() over themes and provided groups together, sorted in Python."""
+    all_fields = _bool(params, "all_fields")
+    limit = _int(params, "limit", 0)
+    offset = _int(params, "offset", 0)
+    sort = str(params.get("sort") or "name asc").strip().lower()
+    orders = {
+        "name asc": (lambda r: r.key, False), "name desc": (lambda r: r.key, True),
+        "title asc": (lambda r: (r.title_key, r.key), False),
+        "title desc": (lambda r: (r.title_key, r.key), True),
+        "package_count desc": (lambda r: (-r.package_count, r.key), False),
+        "package_count asc": (lambda r: (r.package_count, r.key), False),
+    }  # fmt: skip
+    if sort not in orders:
+        raise ValidationError({"sort": [f"Cannot sort by {sort}"]})
+    if params.get("q"):
+        rows = [row for row in rows if str(params["q"]).lower() in row.key]
+    key, reverse = orders[sort]
+    rows = sorted(rows, key=key, reverse=reverse)
+    rows = rows[offset : offset + limit] if limit else rows[offset:]
+    return [row.as_dict() for row in rows] if all_fields else [row.key for row in rows]
+
+
 @action()
 def group_list(request, params):
-    """Return the themes as groups: names, or dicts with `all_fields`; `limit`, `offset`, `sort`."""
+    """Return the themes and communities as groups: names, or dicts with `all_fields`;
+    `limit`, `offset`, `sort`, `q`."""
     themes = Concept.objects.filter(scheme=Concept.Scheme.THEME).annotate(
         key=Lower("code"),
         title_key=Lower(KT(f"label__{_lang()}")),
         package_count=_published_counts(),
     )
-    return _org_list(themes, params, group_dict)
+    provided = [group for provider in GROUP_PROVIDERS for group in provider.groups()]
+    if not provided:
+        return _org_list(themes, params, group_dict)
+    rows = [
+        _GroupRow(t.key, t.title_key or "", t.package_count, partial(_theme_group, t))
+        for t in themes
+    ]
+    taken = {row.key for row in rows}
+    rows += [
+        _GroupRow(g["name"], g["title"].lower(), g["package_count"], partial(dict, g))
+        for g in provided
+        if g["name"] not in taken
+    ]
+    return _sorted_groups(rows, params)
+
+
+def _theme_group(theme: Concept) -> dict:
+    return group_dict(theme, package_count=theme.package_count)
 
 
 def _with_packages(request, result: dict, datasets, params) -> dict:
@@ -773,11 +832,17 @@ def organization_show(request, params):
 
 @action()
 def group_show(request, params):
-    """Return a theme by `id` (its lower-case code); `include_datasets` adds its datasets."""
+    """Return a theme by `id` (its lower-case code) or a community (its name);
+    `include_datasets` adds its published datasets."""
     key = str(_required(params, "id")).upper()
     theme = Concept.objects.filter(scheme=Concept.Scheme.THEME, code=key)
     theme = theme.annotate(package_count=_published_counts()).first()
     if theme is None:
+        for provider in GROUP_PROVIDERS:
+            found = provider.group(str(params["id"]))
+            if found is not None:
+                result, datasets = found
+                return _with_packages(request, result, datasets, params)
         raise NotFound("Not found: no group with that name")
     result = group_dict(theme, package_count=theme.package_count)
     return _with_packages(request, result, Dataset.objects.published().filter(themes=theme), params)
