@@ -6,7 +6,7 @@ in one query, so the dataset page's query count stays flat.
 
 from django import template
 
-from communities.models import Profile, Question
+from communities.models import Follow, Profile, Question
 from communities.questions import DATASET_PAGE_QUESTIONS, for_lists
 
 register = template.Library()
@@ -22,9 +22,18 @@ def dataset_questions(context, dataset):
                 : DATASET_PAGE_QUESTIONS + 1
             ]
         )
+    user = context.get("user")
+    # One query, for signed-in visitors only: whether they follow the dataset already.
+    following = bool(
+        published
+        and user is not None
+        and user.is_authenticated
+        and Follow.objects.filter(user=user, dataset=dataset).exists()
+    )
     return {
         "dataset": dataset,
         "published": published,
+        "following": following,
         "questions": questions[:DATASET_PAGE_QUESTIONS],
         "more": len(questions) > DATASET_PAGE_QUESTIONS,
         "request": context.get("request"),

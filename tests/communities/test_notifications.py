@@ -279,3 +279,17 @@ def test_follow_redirects_only_to_this_site(client, carol):
     )
 
     assert response["Location"] == community.get_absolute_url()
+
+
+def test_dataset_page_offers_follow_and_unfollow(client, carol):
+    from tests.factories import DatasetFactory
+
+    dataset = DatasetFactory(published=True)
+    client.force_login(carol)
+
+    page = client.get(dataset.get_absolute_url()).content.decode()
+    assert 'name="which" value="dataset"' in page and 'value="follow"' in page
+
+    client.post("/follow/", {"which": "dataset", "id": dataset.pk, "next": "/"})
+    page = client.get(dataset.get_absolute_url()).content.decode()
+    assert 'value="unfollow"' in page
