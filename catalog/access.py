@@ -16,7 +16,6 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
@@ -26,6 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from catalog import ratelimit
 from catalog.models import (
     AccessRequest,
     AccessRequestMessage,
@@ -168,13 +168,7 @@ def open_request(user, dataset) -> AccessRequest | None:
 
 def rate_limited(user) -> bool:
     """Count a request creation; True once the user made too many in the last hour."""
-    key = f"access:requests:{user.pk}"
-    cache.add(key, 0, RATE_WINDOW)
-    try:
-        return cache.incr(key) > RATE_LIMIT
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, RATE_WINDOW)
-        return False
+    return ratelimit.count(f"access:requests:{user.pk}", RATE_WINDOW) > RATE_LIMIT
 
 
 def policy_snapshot(dataset) -> dict:

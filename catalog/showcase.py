@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
+from catalog import ratelimit
 from catalog.models import Dataset, Publisher, PublisherMembership, Reuse, is_site_manager
 from catalog.search import search_datasets
 
@@ -146,12 +147,7 @@ def rate_limited(user) -> bool:
 
 
 def _count_submission(user) -> None:
-    key = _submissions_key(user)
-    cache.add(key, 0, timeout=3600)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
+    ratelimit.count(_submissions_key(user), 3600)
 
 
 def candidate_datasets(chosen_slugs, words: str):

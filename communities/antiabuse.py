@@ -8,9 +8,10 @@ that loses them only makes the limits more lenient for a while.
 from allauth.account.adapter import get_adapter
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from catalog import ratelimit
 
 # Length limits of user text, in characters (titles also have their column's max_length).
 TITLE_MAX_LENGTH = 200
@@ -29,15 +30,6 @@ def client_address(request) -> str:
         return "unknown"
 
 
-def _count(key: str) -> int:
-    cache.add(key, 0, WINDOW)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, WINDOW)
-        return 1
-
-
 def rate_limited(request, action: str = "post") -> bool:
     """Count one `action` (posting, reporting, ...) by this user and from this address;
     True once either did more than its hourly limit.
@@ -49,9 +41,9 @@ def rate_limited(request, action: str = "post") -> bool:
     per_address = settings.COMMUNITY_POSTS_PER_HOUR_PER_ADDRESS
     over = False
     if request.user.is_authenticated:
-        over = _count(f"antiabuse:{action}:user:{request.user.pk}") > per_user
+        over = ratelimit.count(f"antiabuse:{action}:user:{request.user.pk}", WINDOW) > per_user
     address = client_address(request)
-    return _count(f"antiabuse:{action}:address:{address}") > per_address or over
+    return ratelimit.count(f"antiabuse:{action}:address:{address}", WINDOW) > per_address or over
 
 
 class HoneypotMixin:
