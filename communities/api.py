@@ -22,7 +22,7 @@ from rest_framework.response import Response
 
 from catalog.api import CanWriteOrReadOnly
 from catalog.markdown import render_markdown
-from catalog.models import Dataset, Publisher, PublisherMembership
+from catalog.models import Dataset, Publisher
 from catalog.serializers import LanguageMapField, PublisherRefSerializer
 from communities import antiabuse
 from communities import questions as qa
@@ -40,68 +40,18 @@ from communities.models import (
 )
 from communities.notify import follow
 from communities.profiles import display_name
+from communities.spaces import dataset_scopes
 
 # Which published datasets belong to communities, for many communities at once ---------------
 
 
 def scope_slugs(communities) -> dict[int, list[str]]:
-    """Slugs of the published datasets in scope of each community, in a fixed number of
-    queries however many communities and datasets there are.
-
-    Community.scope_q() decides for one community (picked, or matching a publisher, theme
-    or keyword rule); this answers the same for a list of them by reading the rules once and
-    matching the candidate datasets in Python. tests/communities/test_api.py checks the two
-    agree.
-    """
-    communities = list(communities)
-    ids = [community.pk for community in communities]
-    if not ids:
-        return {}
-    picked, publishers, themes = {}, {}, {}
-    for through, field, into in (
-        (Community.datasets.through, "dataset_id", picked),
-        (Community.rule_publishers.through, "publisher_id", publishers),
-        (Community.rule_themes.through, "concept_id", themes),
-    ):
-        for community_id, value in through.objects.filter(community_id__in=ids).values_list(
-            "community_id", field
-        ):
-            into.setdefault(community_id, set()).add(value)
-    keywords = {community.pk: set(community.rule_keywords or []) for community in communities}
-    all_themes = set().union(*themes.values())
-    all_keywords = set().union(*keywords.values())
-    condition = Q(pk__in=set().union(*picked.values()))
-    condition |= Q(publisher_id__in=set().union(*publishers.values()))
-    theme_links = Dataset.themes.through.objects.filter(concept_id__in=all_themes)
-    keyword_links = Dataset.keywords.through.objects.filter(keyword__value__in=all_keywords)
-    if all_themes:
-        condition |= Q(pk__in=theme_links.values("dataset_id"))
-    if all_keywords:
-        condition |= Q(pk__in=keyword_links.values("dataset_id"))
-    candidates = Dataset.objects.published().filter(condition)
-    rows = list(candidates.order_by("slug").values_list("pk", "slug", "publisher_id"))
-    dataset_themes, dataset_keywords = {}, {}
-    if all_themes:
-        for pk, concept in theme_links.filter(dataset__in=candidates.values("pk")).values_list(
-            "dataset_id", "concept_id"
-        ):
-            dataset_themes.setdefault(pk, set()).add(concept)
-    if all_keywords:
-        for pk, value in keyword_links.filter(dataset__in=candidates.values("pk")).values_list(
-            "dataset_id", "keyword__value"
-        ):
-            dataset_keywords.setdefault(pk, set()).add(value)
-    result = {}
-    for community_id in ids:
-        result[community_id] = [
-            slug
-            for pk, slug, publisher_id in rows
-            if pk in picked.get(community_id, ())
-            or publisher_id in publishers.get(community_id, ())
-            or dataset_themes.get(pk, set()) & themes.get(community_id, set())
-            or dataset_keywords.get(pk, set()) & keywords[community_id]
-        ]
-    return result
+    """Slugs of the published datasets in scope of each community, sorted, in a fixed
+    number of queries however many communities there are (spaces.dataset_scopes)."""
+    scopes = dataset_scopes(communities)
+    ids = set().union(*scopes.values()) if scopes else set()
+    slugs = dict(Dataset.objects.filter(pk__in=ids).values_list("pk", "slug"))
+    return {pk: sorted(slugs[d] for d in datasets if d in slugs) for pk, datasets in scopes.items()}
 
 
 # People ----------------------------------------------------------------------------------
@@ -301,43 +251,8 @@ class QuestionSerializer(serializers.ModelSerializer):
 
 
 def with_labels(questions: list) -> list:
-    """Set `labels` on every visible answer of `questions` in two queries for the lot.
-
-    The same rules as communities.questions.labels_for() (which answers one thread):
-    "owner" for members of the dataset's publisher and data owners of the question's
-    community, "expert" for its experts and people marked as experts.
-    tests/communities/test_api.py checks the two agree.
-    """
-    answers = [answer for question in questions for answer in question.visible_answers]
-    authors = {answer.author_id for answer in answers}
-    if not authors:
-        return questions
-    publishers = {q.dataset.publisher_id for q in questions if q.dataset_id}
-    represents = set(
-        PublisherMembership.objects.filter(publisher__in=publishers, user__in=authors).values_list(
-            "user_id", "publisher_id"
-        )
-    )
-    roles = set(
-        Membership.objects.filter(
-            community__in={q.community_id for q in questions if q.community_id},
-            user__in=authors,
-            status=Membership.Status.ACTIVE,
-            role__in=[Membership.Role.OWNER, Membership.Role.EXPERT],
-        ).values_list("user_id", "community_id", "role")
-    )
-    for question in questions:
-        publisher = question.dataset.publisher_id if question.dataset_id else None
-        for answer in question.visible_answers:
-            user_id = answer.author_id
-            owner = (user_id, publisher) in represents or (
-                (user_id, question.community_id, Membership.Role.OWNER) in roles
-            )
-            profile = qa._profile(answer.author)
-            expert = (user_id, question.community_id, Membership.Role.EXPERT) in roles or bool(
-                profile and profile.is_expert
-            )
-            answer.labels = [name for name, on in (("owner", owner), ("expert", expert)) if on]
+    """Set `labels` on every visible answer of `questions` (communities.questions.set_labels)."""
+    qa.set_labels([(question, question.visible_answers) for question in questions])
     return questions
 
 

@@ -117,34 +117,50 @@ def may_see(user, post, *, moderator: bool) -> bool:
     return moderator or (user.is_authenticated and user.pk == post.author_id)
 
 
-def labels_for(question: Question, answers) -> dict[int, list[str]]:
-    """Per answer author: "owner" and/or "expert", in two queries whatever the thread size."""
-    authors = {answer.author_id for answer in answers}
-    owners, experts = set(), set()
-    if question.dataset_id:
-        owners |= set(
-            PublisherMembership.objects.filter(
-                publisher_id=question.dataset.publisher_id, user__in=authors
-            ).values_list("user_id", flat=True)
+def set_labels(threads) -> None:
+    """Set `labels` ("owner", "expert") on every answer of `threads`, a list of
+    (question, answers) pairs, in two queries for the lot.
+
+    "owner": a member of the dataset's publisher or a data owner of the question's
+    community; "expert": an expert of that community or a person marked as an expert.
+    """
+    threads = [(question, list(answers)) for question, answers in threads]
+    authors = {answer.author_id for _question, answers in threads for answer in answers}
+    if not authors:
+        return
+    publishers = {q.dataset.publisher_id for q, _answers in threads if q.dataset_id}
+    represents = set(
+        PublisherMembership.objects.filter(publisher__in=publishers, user__in=authors).values_list(
+            "user_id", "publisher_id"
         )
-    if question.community_id:
-        for user_id, role in Membership.objects.filter(
-            community_id=question.community_id,
+    )
+    roles = set(
+        Membership.objects.filter(
+            community__in={q.community_id for q, _answers in threads if q.community_id},
             user__in=authors,
             status=Membership.Status.ACTIVE,
             role__in=[Membership.Role.OWNER, Membership.Role.EXPERT],
-        ).values_list("user_id", "role"):
-            (owners if role == Membership.Role.OWNER else experts).add(user_id)
-    for answer in answers:
-        profile = _profile(answer.author)
-        if profile and profile.is_expert:
-            experts.add(answer.author_id)
-    return {
-        user_id: [
-            name for name, group in (("owner", owners), ("expert", experts)) if user_id in group
-        ]
-        for user_id in authors
-    }
+        ).values_list("user_id", "community_id", "role")
+    )
+    for question, answers in threads:
+        publisher = question.dataset.publisher_id if question.dataset_id else None
+        for answer in answers:
+            user_id = answer.author_id
+            owner = (user_id, publisher) in represents or (
+                (user_id, question.community_id, Membership.Role.OWNER) in roles
+            )
+            profile = _profile(answer.author)
+            expert = (user_id, question.community_id, Membership.Role.EXPERT) in roles or bool(
+                profile and profile.is_expert
+            )
+            answer.labels = [name for name, on in (("owner", owner), ("expert", expert)) if on]
+
+
+def labels_for(question: Question, answers) -> dict[int, list[str]]:
+    """Per answer author of one thread: "owner" and/or "expert" (see set_labels)."""
+    answers = list(answers)
+    set_labels([(question, answers)])
+    return {answer.author_id: answer.labels for answer in answers}
 
 
 def counts_as_response(answer: Answer) -> bool:

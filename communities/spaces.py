@@ -34,7 +34,12 @@ def with_member_counts(communities):
 
 
 def dataset_counts(communities) -> dict[int, int]:
-    """{community id: number of published datasets in its scope}, in at most six queries
+    """{community id: number of published datasets in its scope} (see dataset_scopes)."""
+    return {pk: len(datasets) for pk, datasets in dataset_scopes(communities).items()}
+
+
+def dataset_scopes(communities) -> dict[int, set[int]]:
+    """{community id: ids of the published datasets in its scope}, in at most six queries
     whatever the number of communities.
 
     Community.scope_q() per community would cost queries per community; here each kind of
@@ -74,7 +79,7 @@ def dataset_counts(communities) -> dict[int, int]:
             keyword__value__in=keys, dataset__in=published
         ).values_list("keyword__value", "dataset_id"),
     )
-    return {pk: len(datasets) for pk, datasets in scopes.items()}
+    return scopes
 
 
 def _unite(scopes, rules, datasets_by_key) -> None:
