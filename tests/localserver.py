@@ -17,6 +17,7 @@ class LocalServer:
         # HEAD answers where they differ from GET's (a server that refuses HEAD).
         self.head_routes = {}
         self.requests = []
+        self.log = []
         self.methods = []
         server = self
 
@@ -51,8 +52,9 @@ class LocalServer:
                 if not head:
                     self.wfile.write(body)
 
-            def log_message(self, *args):
-                pass
+            def log_message(self, format, *args):
+                # Kept for a failing test to show, instead of printed over pytest's output.
+                server.log.append(format % args)
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         # A client that stops reading (a size limit) is expected, not an error to print.
