@@ -3,6 +3,7 @@
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.utils import timezone
 
 from catalog.models import Dataset
 from catalog.sitemaps import DatasetSitemap
@@ -51,7 +52,9 @@ def test_dataset_sitemap_gives_last_modification(client):
     root = ET.fromstring(client.get("/sitemap-datasets.xml").content)
 
     lastmod = root.find(".//s:lastmod", NS).text
-    assert lastmod.startswith(dataset.updated_at.date().isoformat())
+    # The sitemap writes the time in the portal's time zone: around midnight UTC the local
+    # date is already the next day.
+    assert lastmod.startswith(timezone.localtime(dataset.updated_at).date().isoformat())
 
 
 def test_publisher_and_data_service_sitemaps(client):
